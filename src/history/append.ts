@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { conversationNotFound, HistoryError } from './errors.js';
+import { isRecordNotFound } from './conversations.js';
+import { withRetry } from './retry.js';
+import type { AppendInput, MessageInput } from './schemas.js';
+import type { Scope } from './scope.js';
+import { invalidField, parseInput } from './validate.js';
+import { type AppendedView, appendedView } from './views.js';
+
+/** Thrown inside the transaction to roll back the seq reservation and answer from the record. */
+class Replay {
+  constructor(readonly result: AppendedView) {}
+}
+
+/**
+ * Append a batch atomically: all messages or none, seqs assigned inside the transaction.
+ *
+ * The transaction's FIRST statement is a write (the message_count bump, one UPDATE …
+ * RETURNING). On SQLite that takes the write lock up front, so concurrent appenders from
+ * other processes queue on busy_timeout instead of failing with a stale read snapshot; the
+ * reads that follow are consistent because the lock is held. The bump also reserves the seq
+ * range and proves the conversation exists and belongs to the owner.
+ */
+export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedView> {
+  const input = parseInput(s.schemas.append, raw);
+  const conversationId = input.conversation_id;
+  const requestHash = input.idempotency_key === undefined ? '' : hashRequest(input.messages);
+  const count = input.messages.length;
+
+  try {
+    return await withRetry(() =>
+      s.db.$transaction(async (tx) => {
+        const now = new Date();
+        const { messageCount } = await tx.conversation.update({
+          where: { id: conversationId, owner: s.owner },
+          data: { messageCount: { increment: count }, updatedAt: now },
+          select: { messageCount: true },
+        });
+        const firstSeq = messageCount - count + 1;
+
+        if (input.idempotency_key !== undefined) {
+          const prior = await tx.idempotencyKey.findUnique({
+            where: { conversationId_key: { conversationId, key: input.idempotency_key } },
+          });
+          if (prior) throw new Replay(replayOf(prior, requestHash));
+        }
+        await checkToolCallsAgainstStore(tx, conversationId, input.messages);
+
+        const ids = input.messages.map(() => uuidv7());
+        await tx.message.createMany({
+          data: input.messages.map((m, i) => ({
+            id: ids[i]!,
+            conversationId,
+            seq: firstSeq + i,
+            role: m.role,
+            content: m.content ?? null,
+            name: m.name ?? null,
+            toolCallId: m.tool_call_id ?? null,
+            metadata: m.metadata === undefined ? null : JSON.stringify(m.metadata),
+            createdAt: now,
+          })),
+        });
+        const calls = input.messages.flatMap((m, i) =>
+          (m.tool_calls ?? []).map((c, position) => ({
+            conversationId,
+            callId: c.id,
+            messageId: ids[i]!,
+            position,
+            type: c.type,
+            name: c.function.name,
+            arguments: c.function.arguments,
+          })),
+        );
+        if (calls.length > 0) await tx.toolCall.createMany({ data: calls });
+
+        const result: AppendedView = {
+          conversation_id: conversationId,
+          messages: ids.map((id, i) => ({ id, seq: firstSeq + i })),
+          message_count: messageCount,
+          replayed: false,
+        };
+        if (input.idempotency_key !== undefined) {
+          await tx.idempotencyKey.create({
+            data: { conversationId, key: input.idempotency_key, requestHash, response: JSON.stringify(result), createdAt: now },
+          });
+        }
+        return result;
+      }, s.tx),
+    );
+  } catch (err) {
+    if (err instanceof Replay) return err.result;
+    if (isRecordNotFound(err)) throw conversationNotFound(conversationId);
+    throw err;
+  }
+}
+
+type Tx = Parameters<Parameters<Scope['db']['$transaction']>[0]>[0];
+
+/**
+ * The rules that need stored data: a new call id must not exist yet in this conversation,
+ * and a tool result must answer a call that does (calls made earlier in the same batch were
+ * already checked by the schema). One indexed query covers both.
+ */
+async function checkToolCallsAgainstStore(tx: Tx, conversationId: string, messages: readonly MessageInput[]) {
+  const declared = new Set(messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.id)));
+  const answered = messages.flatMap((m) => (m.tool_call_id !== undefined && !declared.has(m.tool_call_id) ? [m.tool_call_id] : []));
+  if (declared.size === 0 && answered.length === 0) return;
+
+  const stored = await tx.toolCall.findMany({
+    where: { conversationId, callId: { in: [...declared, ...answered] } },
+    select: { callId: true },
+  });
+  const known = new Set(stored.map((r) => r.callId));
+  messages.forEach((m, i) => {
+    m.tool_calls?.forEach((c, j) => {
+      if (known.has(c.id)) {
+        throw invalidField(['messages', i, 'tool_calls', j, 'id'], `tool call id "${c.id}" is already used in this conversation; call ids must be unique`);
+      }
+    });
+    if (m.tool_call_id !== undefined && !declared.has(m.tool_call_id) && !known.has(m.tool_call_id)) {
+      throw invalidField(
+        ['messages', i, 'tool_call_id'],
+        `tool_call_id "${m.tool_call_id}" does not answer any tool call made earlier in this conversation; append the assistant message with that call first`,
+      );
+    }
+  });
+}
+
+function hashRequest(messages: readonly MessageInput[]): string {
+  return createHash('sha256').update(JSON.stringify(messages)).digest('hex');
+}
+
+function replayOf(prior: { key: string; requestHash: string; response: string }, requestHash: string): AppendedView {
+  if (prior.requestHash !== requestHash) {
+    throw new HistoryError(
+      'conflict',
+      `idempotency_key "${prior.key}" was already used for different messages; use a new key for a new append`,
+      'idempotency_key',
+    );
+  }
+  return { ...appendedView.parse(JSON.parse(prior.response)), replayed: true };
+}

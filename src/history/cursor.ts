@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { HistoryError } from './errors.js';
+
+/**
+ * Opaque keyset cursor for list_conversations: the (updated_at, id) of the last row served.
+ * Keyset rather than offset so a page costs the same however deep it is, and rows that
+ * move (new activity) are neither skipped twice nor served twice within one walk.
+ */
+export interface ListPosition {
+  updatedAt: Date;
+  id: string;
+}
+
+const payload = z.tuple([z.iso.datetime({ offset: true }), z.string().min(1).max(100)]);
+
+export function encodeCursor(pos: ListPosition): string {
+  return Buffer.from(JSON.stringify([pos.updatedAt.toISOString(), pos.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): ListPosition {
+  try {
+    const [updatedAt, id] = payload.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return { updatedAt: new Date(updatedAt), id };
+  } catch {
+    throw new HistoryError(
+      'invalid_input',
+      'cursor is not valid: pass next_cursor from the previous page unchanged, or omit it for the first page',
+      'cursor',
+    );
+  }
+}

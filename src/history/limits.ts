@@ -1,0 +1,60 @@
+/**
+ * Input limits. The configurable ones protect the database and keep every request and
+ * response well below the MCP stdio transport's 10 MB per-message ceiling, so an agent gets a
+ * clear error instead of a dropped connection.
+ */
+export interface Limits {
+  /** UTF-8 bytes of one message's content, and of one tool call's `arguments`. */
+  maxContentBytes: number;
+  /** Messages in one append_messages call. */
+  maxMessagesPerCall: number;
+  /** UTF-8 bytes of one metadata object, serialized as JSON. */
+  maxMetadataBytes: number;
+  /** Top-level keys of one metadata object. */
+  maxMetadataKeys: number;
+  /** UTF-8 bytes of everything one append_messages call stores. */
+  maxBatchBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxContentBytes: 256 * 1024,
+  maxMessagesPerCall: 100,
+  maxMetadataBytes: 16 * 1024,
+  maxMetadataKeys: 64,
+  maxBatchBytes: 4 * 1024 * 1024,
+};
+
+/** Bounds that are part of the contract rather than tuning knobs. */
+export const FIXED_LIMITS = {
+  conversationIdChars: 100,
+  titleChars: 500,
+  keyChars: 200,
+  nameChars: 128,
+  toolCallIdChars: 200,
+  toolCallsPerMessage: 128,
+  functionNameChars: 128,
+  idempotencyKeyChars: 200,
+  metadataDepth: 16,
+  /** get_history: page size default and maximum. */
+  historyDefault: 50,
+  historyMax: 500,
+  /** list_conversations: page size default and maximum. */
+  listDefault: 20,
+  listMax: 100,
+} as const;
+
+export function utf8Bytes(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** What one message stores, in UTF-8 bytes: content, tool call arguments and metadata. */
+export function messageBytes(m: {
+  content?: string | null;
+  tool_calls?: ReadonlyArray<{ function: { arguments: string } }>;
+  metadata?: Record<string, unknown>;
+}): number {
+  let total = utf8Bytes(m.content ?? '');
+  for (const c of m.tool_calls ?? []) total += utf8Bytes(c.function.arguments);
+  if (m.metadata !== undefined) total += utf8Bytes(JSON.stringify(m.metadata));
+  return total;
+}

@@ -1,0 +1,61 @@
+import { conversationNotFound } from './errors.js';
+import { FIXED_LIMITS, messageBytes } from './limits.js';
+import { getHistoryInputSchema } from './schemas.js';
+import type { Scope } from './scope.js';
+import { parseInput } from './validate.js';
+import { type HistoryPageView, type MessageView, toMessageView } from './views.js';
+
+/**
+ * One page of a conversation in seq order. Default: the newest `limit` messages. With
+ * before_seq: the `limit` messages just before it; with after_seq: the `limit` just after.
+ * A page also stops at the byte budget (the same bound as one append call), so a page of
+ * huge tool outputs cannot exceed what an MCP client accepts; it always holds at least one
+ * message, and has_more_* tells the agent where to continue.
+ */
+export async function getHistory(s: Scope, raw: unknown): Promise<HistoryPageView> {
+  const input = parseInput(getHistoryInputSchema, raw);
+  const conversationId = input.conversation_id;
+  const conversation = await s.db.conversation.findFirst({
+    where: { id: conversationId, owner: s.owner },
+    select: { messageCount: true },
+  });
+  if (!conversation) throw conversationNotFound(conversationId);
+  const total = conversation.messageCount;
+  const limit = input.limit ?? FIXED_LIMITS.historyDefault;
+  const forward = input.after_seq !== undefined;
+
+  // Walk away from the anchor: forwards from after_seq, otherwise backwards from before_seq
+  // (or from the end); either way (conversation_id, seq) is the index that serves it.
+  const rows = await s.db.message.findMany({
+    where: {
+      conversationId,
+      seq: forward ? { gt: input.after_seq } : { lt: input.before_seq ?? total + 1 },
+    },
+    orderBy: { seq: forward ? 'asc' : 'desc' },
+    take: limit,
+    include: { toolCalls: { orderBy: { position: 'asc' } } },
+  });
+  const walked = withinBudget(rows.map(toMessageView), s.limits.maxBatchBytes);
+  const messages = forward ? walked : walked.reverse();
+
+  const first = messages[0];
+  const last = messages.at(-1);
+  const anchor = forward ? Math.min(input.after_seq!, total) : Math.min(input.before_seq ?? total + 1, total + 1);
+  return {
+    conversation_id: conversationId,
+    messages,
+    message_count: total,
+    has_more_before: first ? first.seq > 1 : forward && anchor >= 1,
+    has_more_after: last ? last.seq < total : !forward && anchor <= total,
+  };
+}
+
+/** The longest prefix whose content, tool arguments and metadata fit in `budget` bytes (min. 1). */
+function withinBudget(messages: MessageView[], budget: number): MessageView[] {
+  let used = 0;
+  for (let i = 0; i < messages.length; i++) {
+    used += messageBytes(messages[i]!);
+    if (used > budget && i > 0) return messages.slice(0, i);
+  }
+  return messages;
+}

@@ -1,0 +1,28 @@
+import type { HistoryDb } from '../db/client.js';
+import type { Limits } from './limits.js';
+import {
+  appendInputSchema,
+  createConversationInputSchema,
+  updateConversationInputSchema,
+} from './schemas.js';
+
+/** Schemas that depend on the configured limits, built once per store. */
+export function limitedSchemas(limits: Limits) {
+  return {
+    append: appendInputSchema(limits),
+    createConversation: createConversationInputSchema(limits),
+    updateConversation: updateConversationInputSchema(limits),
+  };
+}
+export type LimitedSchemas = ReturnType<typeof limitedSchemas>;
+
+/** Everything a history operation needs: the database, whose data it is, and the rules. */
+export interface Scope {
+  db: HistoryDb;
+  /** The isolation scope. Every query filters on it; it never comes from tool input. */
+  owner: string;
+  limits: Limits;
+  schemas: LimitedSchemas;
+  /** Interactive transaction timeouts, derived from the busy timeout. */
+  tx: { maxWait: number; timeout: number };
+}

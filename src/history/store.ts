@@ -1,0 +1,54 @@
+import type { HistoryDb } from '../db/client.js';
+import { appendMessages } from './append.js';
+import {
+  createConversation,
+  deleteConversation,
+  getConversation,
+  listConversations,
+  updateConversation,
+} from './conversations.js';
+import type { Limits } from './limits.js';
+import { getHistory } from './read.js';
+import { limitedSchemas, type LimitedSchemas, type Scope } from './scope.js';
+
+/**
+ * The conversation-memory domain over one database. Every operation takes untrusted input
+ * (`unknown`) and validates it itself, so the rules hold for every entry point, not just MCP.
+ * Data is only reachable through `forOwner`: there is no way to query without an owner.
+ */
+export class HistoryStore {
+  private readonly schemas: LimitedSchemas;
+  private readonly tx: Scope['tx'];
+
+  constructor(
+    private readonly db: HistoryDb,
+    readonly limits: Limits,
+    busyTimeoutMs: number,
+  ) {
+    this.schemas = limitedSchemas(limits);
+    // A transaction may first queue behind others in this process, then wait for another
+    // process's write lock (busy timeout): allow for both before giving up and retrying.
+    this.tx = { maxWait: busyTimeoutMs, timeout: busyTimeoutMs * 2 };
+  }
+
+  forOwner(owner: string): OwnerHistory {
+    return new OwnerHistory({ db: this.db, owner, limits: this.limits, schemas: this.schemas, tx: this.tx });
+  }
+}
+
+/** One owner's memory. What the MCP tools call. */
+export class OwnerHistory {
+  constructor(private readonly scope: Scope) {}
+
+  get limits(): Limits {
+    return this.scope.limits;
+  }
+
+  createConversation = (input: unknown) => createConversation(this.scope, input);
+  getConversation = (input: unknown) => getConversation(this.scope, input);
+  listConversations = (input: unknown) => listConversations(this.scope, input);
+  updateConversation = (input: unknown) => updateConversation(this.scope, input);
+  deleteConversation = (input: unknown) => deleteConversation(this.scope, input);
+  appendMessages = (input: unknown) => appendMessages(this.scope, input);
+  getHistory = (input: unknown) => getHistory(this.scope, input);
+}

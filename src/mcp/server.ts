@@ -1,0 +1,58 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { OwnerHistory } from '../history/store.js';
+import type { Logger } from '../logger.js';
+import { toolError, ok } from './results.js';
+import { TOOLS } from './tools/index.js';
+import type { ToolSpec } from './tools/types.js';
+
+export interface ServerDeps {
+  /** One owner's memory: the server can reach no other owner's data. */
+  history: OwnerHistory;
+  logger: Logger;
+  version: string;
+}
+
+const INSTRUCTIONS = `Durable conversation memory. Typical use: create_conversation with a stable key
+(get-or-create), append_messages after each turn (tool calls and their results included), and
+get_history or list_conversations to recall earlier conversations. Messages come back exactly as
+stored, ordered by seq.`;
+
+/**
+ * Build an MCP server over one owner's history. Nothing is started here: the caller connects
+ * a transport (stdio, HTTP, or an in-memory pair in tests) and calls close() when done.
+ */
+export function createServer(deps: ServerDeps): { server: McpServer; close: () => Promise<void> } {
+  const server = new McpServer(
+    { name: 'chat-history-mcp', version: deps.version },
+    {
+      instructions: INSTRUCTIONS,
+      // Bounds the work of validating hostile arguments before any schema runs.
+      maxToolInputElements: 100_000,
+    },
+  );
+  for (const tool of TOOLS) registerTool(server, tool, deps);
+  return { server, close: () => server.close() };
+}
+
+function registerTool(server: McpServer, tool: ToolSpec, { history, logger }: ServerDeps): void {
+  server.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.inputSchema(history.limits),
+      outputSchema: tool.outputSchema,
+      annotations: { title: tool.title, ...tool.annotations },
+    },
+    async (args: unknown) => {
+      const started = performance.now();
+      try {
+        const { structured, text } = await tool.run(history, args);
+        logger.debug({ tool: tool.name, ms: +(performance.now() - started).toFixed(2) }, 'tool call');
+        return ok(structured, text);
+      } catch (err) {
+        return toolError(err, tool.name, logger);
+      }
+    },
+  );
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { createConversationInputSchema } from '../../history/schemas.js';
+import { conversationView } from '../../history/views.js';
+import { conversationBlock } from './render.js';
+import { defineTool } from './types.js';
+
+export const createConversationTool = defineTool({
+  name: 'create_conversation',
+  title: 'Create conversation',
+  description:
+    'Start a new conversation to store messages in, or — when you pass a `key` — get the conversation ' +
+    'already stored under that key (get-or-create: the same key always returns the same conversation, ' +
+    'and `created` tells which happened). Use a key such as your session or thread id to find the ' +
+    'conversation again later without remembering its id.',
+  inputSchema: createConversationInputSchema,
+  outputSchema: z.object({ conversation: conversationView, created: z.boolean() }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  async run(history, args) {
+    const result = await history.createConversation(args);
+    const verb = result.created ? 'Created' : 'Found existing';
+    return { structured: result, text: `${verb} conversation ${conversationBlock(result.conversation)}` };
+  },
+});

@@ -1,0 +1,19 @@
+import { conversationRefSchema } from '../../history/schemas.js';
+import { conversationView } from '../../history/views.js';
+import { conversationBlock } from './render.js';
+import { defineTool, READ_ONLY } from './types.js';
+
+export const getConversationTool = defineTool({
+  name: 'get_conversation',
+  title: 'Get conversation',
+  description:
+    "Get one conversation's details — key, title, metadata, message_count, created_at, updated_at — " +
+    'without its messages. Use get_history for the messages.',
+  inputSchema: () => conversationRefSchema,
+  outputSchema: conversationView,
+  annotations: READ_ONLY,
+  async run(history, args) {
+    const conversation = await history.getConversation(args);
+    return { structured: conversation, text: conversationBlock(conversation) };
+  },
+});

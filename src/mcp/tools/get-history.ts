@@ -1,0 +1,29 @@
+import { getHistoryInputSchema } from '../../history/schemas.js';
+import { historyPageView } from '../../history/views.js';
+import { messageBlock } from './render.js';
+import { defineTool, READ_ONLY } from './types.js';
+
+export const getHistoryTool = defineTool({
+  name: 'get_history',
+  title: 'Get history',
+  description:
+    'Read messages of a conversation in order, exactly as they were appended (tool calls and tool ' +
+    'results included). By default returns the most recent `limit` messages. To read older ones pass ' +
+    '`before_seq` = the first seq you have; to read newer ones pass `after_seq` = the last seq you have ' +
+    '(after_seq 0 reads from the beginning). has_more_before / has_more_after say whether to continue.',
+  inputSchema: () => getHistoryInputSchema,
+  outputSchema: historyPageView,
+  annotations: READ_ONLY,
+  async run(history, args) {
+    const page = await history.getHistory(args);
+    const first = page.messages[0];
+    const last = page.messages.at(-1);
+    const header =
+      first && last
+        ? `Messages ${first.seq}–${last.seq} of ${page.message_count} in ${page.conversation_id}` +
+          `${page.has_more_before ? ` (older: before_seq=${first.seq})` : ''}` +
+          `${page.has_more_after ? ` (newer: after_seq=${last.seq})` : ''}:`
+        : `No messages in this range; the conversation holds ${page.message_count}.`;
+    return { structured: page, text: [header, ...page.messages.map(messageBlock)].join('\n\n') };
+  },
+});

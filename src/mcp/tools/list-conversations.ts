@@ -1,0 +1,22 @@
+import { listConversationsInputSchema } from '../../history/schemas.js';
+import { conversationPageView } from '../../history/views.js';
+import { conversationLine } from './render.js';
+import { defineTool, READ_ONLY } from './types.js';
+
+export const listConversationsTool = defineTool({
+  name: 'list_conversations',
+  title: 'List conversations',
+  description:
+    'List stored conversations, most recent activity first. Use it to find an earlier conversation ' +
+    'to continue. Pages: when `next_cursor` is not null, call again with `cursor` set to it.',
+  inputSchema: () => listConversationsInputSchema,
+  outputSchema: conversationPageView,
+  annotations: READ_ONLY,
+  async run(history, args) {
+    const page = await history.listConversations(args);
+    const lines = page.conversations.map(conversationLine);
+    if (lines.length === 0) lines.push('No conversations.');
+    if (page.next_cursor !== null) lines.push(`More: call again with cursor "${page.next_cursor}".`);
+    return { structured: page, text: lines.join('\n') };
+  },
+});

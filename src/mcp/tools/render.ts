@@ -1,0 +1,27 @@
+import type { ConversationView, MessageView } from '../../history/views.js';
+
+/**
+ * Text renderings of tool results, for clients that show the model `content` rather than
+ * `structuredContent`. They carry the same facts in a compact, readable form.
+ */
+
+export function conversationLine(c: ConversationView): string {
+  const title = c.title === null ? '(untitled)' : JSON.stringify(c.title);
+  const key = c.key === null ? '' : ` key=${JSON.stringify(c.key)}`;
+  return `${c.id} ${title}${key} — ${c.message_count} message(s), last activity ${c.updated_at}`;
+}
+
+export function conversationBlock(c: ConversationView): string {
+  const meta = c.metadata === null ? '' : `\nmetadata: ${JSON.stringify(c.metadata)}`;
+  return `${conversationLine(c)}\ncreated ${c.created_at}${meta}`;
+}
+
+export function messageBlock(m: MessageView): string {
+  const who = m.name === undefined ? m.role : `${m.role} (${m.name})`;
+  const answers = m.tool_call_id === undefined ? '' : ` answering ${m.tool_call_id}`;
+  const lines = [`[${m.seq}] ${who}${answers}:`];
+  if (m.content !== null && m.content !== '') lines.push(m.content);
+  for (const c of m.tool_calls ?? []) lines.push(`→ call ${c.id}: ${c.function.name}(${c.function.arguments})`);
+  if (m.metadata !== undefined) lines.push(`metadata: ${JSON.stringify(m.metadata)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,19 @@
+import { updateConversationInputSchema } from '../../history/schemas.js';
+import { conversationView } from '../../history/views.js';
+import { conversationBlock } from './render.js';
+import { defineTool } from './types.js';
+
+export const updateConversationTool = defineTool({
+  name: 'update_conversation',
+  title: 'Update conversation',
+  description:
+    "Change a conversation's title and/or metadata (metadata is replaced as a whole). Omit a field to " +
+    'keep it, pass null to clear it. Messages are not affected.',
+  inputSchema: updateConversationInputSchema,
+  outputSchema: conversationView,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async run(history, args) {
+    const conversation = await history.updateConversation(args);
+    return { structured: conversation, text: `Updated conversation ${conversationBlock(conversation)}` };
+  },
+});

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { DEFAULT_LIMITS, type Limits } from '../../src/history/limits.js';
+import { HistoryStore } from '../../src/history/store.js';
+import { createLogger } from '../../src/logger.js';
+import { createServer } from '../../src/mcp/server.js';
+
+/** A temporary directory for one test file's databases, removed by `cleanup()`. */
+export function tempDir(prefix = 'chat-history-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const silentLogger = createLogger('silent');
+
+export async function openTestDatabase(path: string): Promise<Database> {
+  return openDatabase({ path, busyTimeoutMs: 10_000, logger: silentLogger });
+}
+
+export interface Connected {
+  client: Client;
+  /** Call a tool; return its structuredContent, failing the test on an isError result. */
+  call<T = any>(name: string, args?: Record<string, unknown>): Promise<T>;
+  /** Call a tool expecting isError; return the error text. */
+  callError(name: string, args?: Record<string, unknown>): Promise<string>;
+  /** Call a tool and return the raw result. */
+  callRaw(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/** A real SDK Client connected over an in-memory pair to createServer() for `owner`. */
+export async function connect(
+  database: Database,
+  options: { owner?: string; limits?: Partial<Limits> } = {},
+): Promise<Connected> {
+  const store = new HistoryStore(database.db, { ...DEFAULT_LIMITS, ...options.limits }, 10_000);
+  const { server, close } = createServer({
+    history: store.forOwner(options.owner ?? 'local'),
+    logger: silentLogger,
+    version: '0.0.0-test',
+  });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  return clientApi(client, async () => {
+    await client.close();
+    await close();
+  });
+}
+
+export function clientApi(client: Client, close: () => Promise<void>): Connected {
+  const callRaw = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
+  return {
+    client,
+    callRaw,
+    async call(name, args) {
+      const result = await callRaw(name, args);
+      if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
+      return result.structuredContent as any;
+    },
+    async callError(name, args) {
+      const result = await callRaw(name, args);
+      if (!result.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
+      const first = result.content[0];
+      return first?.type === 'text' ? first.text : JSON.stringify(result.content);
+    },
+    close,
+  };
+}
+
+/** A database in a fresh temp dir plus a connected client: the common case. */
+export async function setup(options: { owner?: string; limits?: Partial<Limits> } = {}) {
+  const tmp = tempDir();
+  const dbPath = join(tmp.dir, 'history.db');
+  const database = await openTestDatabase(dbPath);
+  const api = await connect(database, options);
+  return {
+    ...api,
+    database,
+    dbPath,
+    async close() {
+      await api.close();
+      await database.close();
+      tmp.cleanup();
+    },
+  };
+}

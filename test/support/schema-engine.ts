@@ -1,0 +1,172 @@
+/**
+ * Prisma's schema engine, compiled to WebAssembly, driven in-process over SQLite.
+ *
+ * Why: the native schema-engine binary cannot be downloaded here, so `prisma migrate
+ * dev/diff` don't run and migrations are hand-written. The same engine ships as wasm, so
+ * we use it to (a) print the SQL Prisma would write and (b) check migrations for drift.
+ * Everything runs offline against in-memory SQLite databases (~0.3 s).
+ *
+ * Print SQL from a shell (Node 20 has no type stripping and tsx is not installed, but
+ * jiti is, as a dependency of vitest and prisma):
+ *   npx jiti test/support/schema-engine.ts          # full CREATE script (a first migration)
+ *   npx jiti test/support/schema-engine.ts next     # SQL for the next migration (= drift)
+ * (`npx tsx …` works too, but fetches tsx from the npm registry first.)
+ *
+ * This is an internal, unversioned Prisma API: keep its use confined to this file.
+ * How the pieces fit:
+ * - `node_modules/prisma/build/schema_engine_bg.wasm` is the wasm-bindgen output of
+ *   prisma-engines' schema-engine-wasm at the CLI's exact engine commit. The prisma CLI
+ *   ships the .wasm but neither loads it nor ships its JS glue (in 7.10 `migrate` only
+ *   spawns the native binary), so the glue (`schema_engine_bg.js`: the `__wbg_*` imports
+ *   and the `SchemaEngine` class) comes from the devDependency `@prisma/schema-engine-wasm`.
+ *   Its imports are name-for-name identical to the CLI's wasm; if a future upgrade breaks
+ *   that (LinkError), we fall back to the package's own wasm.
+ * - Instantiation follows the pattern the CLI uses for its other wasm
+ *   (prisma_schema_build_bg.wasm): `new WebAssembly.Instance(module, { './<name>_bg.js':
+ *   glue })`, then `__wbg_set_wasm(exports)` and `__wbindgen_start()`.
+ * - `SchemaEngine.new({ datamodels }, log, adapterFactory)`: the factory must be a
+ *   migration-aware driver adapter factory (`connect` + `connectToShadowDb`) wrapped by
+ *   `bindMigrationAwareSqlAdapterFactory`, which turns thrown JS errors into Result values
+ *   the engine understands (it reports them as "External error id#N", kept in
+ *   `factory.errorRegistry`).
+ * - Methods are the JSON-RPC ones of the native engine, taking plain objects: `diff`,
+ *   `devDiagnostic`, `schemaPush`, `createMigration`, `applyMigrations`, ...
+ */
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { DiffTarget, MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+// Installed with (and versioned by) @prisma/adapter-better-sqlite3.
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+
+const require = createRequire(import.meta.url);
+let loaded = false;
+
+/** Instantiates the wasm once per process (the glue module holds a single instance). */
+function loadEngine(): void {
+  if (loaded) return;
+  // `prisma/build/...` is not in prisma's "exports", but its package.json is.
+  const cliWasm = path.join(path.dirname(require.resolve('prisma/package.json')), 'build/schema_engine_bg.wasm');
+  const ownWasm = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+  const imports = { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports };
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(cliWasm)), imports);
+  } catch (err) {
+    if (!(err instanceof WebAssembly.LinkError)) throw err;
+    process.stderr.write(`schema-engine: prisma's wasm does not match the glue (${err.message}); using ${ownWasm}\n`);
+    instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(ownWasm)), imports);
+  }
+  glue.__wbg_set_wasm(instance.exports);
+  (instance.exports.__wbindgen_start as () => void)();
+  loaded = true;
+}
+
+/**
+ * better-sqlite3 factory whose databases are all `:memory:` (main and shadow).
+ * The engine replays each migration.sql with ONE `executeRaw` call, which better-sqlite3
+ * rejects ("contains more than one statement"); argument-less executeRaw calls are
+ * therefore sent to `executeScript` (better-sqlite3 `exec`) instead.
+ */
+function inMemoryFactory(opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaBetterSqlite3({ url: ':memory:' });
+  const track = async (adapter: Promise<SqlDriverAdapter>) => {
+    const a = await adapter;
+    const executeRaw = a.executeRaw.bind(a);
+    a.executeRaw = async (q) => (q.args.length === 0 ? (await a.executeScript(q.sql), 0) : executeRaw(q));
+    opened.push(a);
+    return a;
+  };
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: () => track(inner.connect()),
+    connectToShadowDb: () => track(inner.connectToShadowDb()),
+  };
+}
+
+/** Runs one `diff` with script output on a fresh engine, and cleans up after it. */
+async function diff(schemaPath: string, from: DiffTarget): Promise<string> {
+  loadEngine();
+  const schema = { files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }] };
+  const opened: SqlDriverAdapter[] = [];
+  const factory = bindMigrationAwareSqlAdapterFactory(inMemoryFactory(opened));
+  const log = process.env.DEBUG_SCHEMA_ENGINE ? (line: string) => process.stderr.write(`${line}\n`) : () => {};
+  const engine = await glue.SchemaEngine.new({ datamodels: schema.files.map((f) => [f.path, f.content]) }, log, factory);
+  try {
+    const result = await engine.diff({
+      from,
+      to: { tag: 'schemaDatamodel', ...schema },
+      script: true,
+      exitCode: null,
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    return result.stdout ?? '';
+  } catch (err) {
+    // The engine only says "External error id#N": attach the JS error it refers to.
+    const id = /External error id#(\d+)/.exec(String(err))?.[1];
+    const cause = id === undefined ? undefined : factory.errorRegistry.consumeError(Number(id))?.error;
+    throw cause ? new Error(`${String(err)}\nCaused by: ${String(cause)}`, { cause }) : err;
+  } finally {
+    engine.free();
+    await Promise.all(opened.map((a) => a.dispose().catch(() => {})));
+  }
+}
+
+/** Reads `<dir>/<timestamp>_<name>/migration.sql` the way `prisma migrate` lists them. */
+function readMigrations(migrationsDir: string): MigrationList {
+  const dir = path.resolve(migrationsDir);
+  const lockPath = path.join(dir, 'migration_lock.toml');
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => statSync(path.join(dir, n)).isDirectory()).sort() : [];
+  return {
+    baseDir: dir,
+    lockfile: { path: 'migration_lock.toml', content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: names.map((name) => {
+      const file = path.join(dir, name, 'migration.sql');
+      return {
+        path: name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: existsSync(file) ? { tag: 'ok', value: readFileSync(file, 'utf8') } : { tag: 'error', value: `${file} is missing` },
+        },
+      };
+    }),
+  };
+}
+
+/** The full CREATE script Prisma would write as the first migration for this schema. */
+export function diffEmptyToSchema(schemaPath: string): Promise<string> {
+  return diff(schemaPath, { tag: 'empty' });
+}
+
+/**
+ * SQL that brings a database with every migration applied (replayed on an in-memory
+ * shadow database) to the schema: i.e. the next migration. When they agree the engine
+ * returns exactly "-- This is an empty migration.\n" (see isEmptyMigration).
+ */
+export function diffMigrationsToSchema(opts: { schemaPath: string; migrationsDir: string }): Promise<string> {
+  return diff(opts.schemaPath, { tag: 'migrations', ...readMigrations(opts.migrationsDir) });
+}
+
+/** True when a script has no statements: only `--` comments and whitespace. */
+export function isEmptyMigration(sql: string): boolean {
+  return sql.replace(/--.*$/gm, '').trim() === '';
+}
+
+// CLI: print SQL to stdout (see the top of this file).
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const schemaPath = 'prisma/sqlite/schema.prisma';
+  const sql =
+    process.argv[2] === 'next'
+      ? await diffMigrationsToSchema({ schemaPath, migrationsDir: 'prisma/sqlite/migrations' })
+      : await diffEmptyToSchema(schemaPath);
+  process.stdout.write(sql);
+}
