@@ -24,6 +24,8 @@ async function serve(flags: CliFlags): Promise<void> {
     logger.info({ reason }, 'stopping');
     await close();
     await database.close();
+    // Let the last answers leave the pipe before the process goes.
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -18,7 +18,11 @@ export class HistoryError extends Error {
 }
 
 export function conversationNotFound(id: string): HistoryError {
-  return new HistoryError('not_found', `conversation ${id} not found`, 'conversation_id');
+  return new HistoryError(
+    'not_found',
+    `conversation ${id} not found: conversation_id must be an id from create_conversation or list_conversations`,
+    'conversation_id',
+  );
 }
 
 /** `['messages', 3, 'tool_call_id']` -> `messages[3].tool_call_id` (the SDK's own format). */

@@ -29,7 +29,8 @@ export async function getHistory(s: Scope, raw: unknown): Promise<HistoryPageVie
   const rows = await s.db.message.findMany({
     where: {
       conversationId,
-      seq: forward ? { gt: input.after_seq } : { lt: input.before_seq ?? total + 1 },
+      // Bounded by the count read above, so a concurrent append cannot show a seq beyond it.
+      seq: forward ? { gt: input.after_seq, lte: total } : { lt: input.before_seq ?? total + 1 },
     },
     orderBy: { seq: forward ? 'asc' : 'desc' },
     take: limit,

@@ -1,16 +1,50 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+
+type Id = string | number;
+const requestId = (m: JSONRPCMessage): Id | undefined => ('method' in m && 'id' in m ? m.id : undefined);
+const responseId = (m: JSONRPCMessage): Id | undefined => (!('method' in m) && 'id' in m ? m.id : undefined);
 
 /**
- * Serve one MCP session over this process's stdin/stdout. Resolves when the client goes
- * away (stdin ends) so the caller can close the database and exit.
+ * Serve one MCP session over this process's stdin/stdout. Resolves when the client has gone
+ * away: stdin ended AND every request already read has been answered (a client may write a
+ * batch of requests and close its end at once — those requests still run and get their
+ * answers), or when the transport closes, or after `drainTimeoutMs` of waiting on stragglers.
  */
-export async function serveStdio(server: McpServer): Promise<void> {
+export async function serveStdio(server: McpServer, drainTimeoutMs = 30_000): Promise<void> {
   const transport = new StdioServerTransport();
-  const closed = new Promise<void>((resolve) => {
-    transport.onclose = resolve;
-    process.stdin.once('end', resolve);
-  });
   await server.connect(transport);
-  await closed;
+
+  const pending = new Set<Id>();
+  let inputEnded = false;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const finishIfDrained = () => inputEnded && pending.size === 0 && finish();
+
+  // Wrap, after connect(), what the protocol layer installed: count requests in, answers out.
+  const deliver = transport.onmessage!;
+  transport.onmessage = (message: JSONRPCMessage) => {
+    const id = requestId(message);
+    if (id !== undefined) pending.add(id);
+    deliver(message);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message: JSONRPCMessage) => {
+    await send(message);
+    const id = responseId(message);
+    if (id !== undefined && pending.delete(id)) finishIfDrained();
+  };
+
+  const closedBefore = transport.onclose;
+  transport.onclose = () => {
+    closedBefore?.();
+    finish();
+  };
+  process.stdin.once('end', () => {
+    inputEnded = true;
+    finishIfDrained();
+    setTimeout(finish, drainTimeoutMs).unref();
+  });
+  await done;
 }

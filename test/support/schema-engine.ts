@@ -46,6 +46,13 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 
+// tsconfig's lib (ES2023, no DOM) has no WebAssembly types: declare the bits used here.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  LinkError: new () => Error;
+};
+
 const require = createRequire(import.meta.url);
 let loaded = false;
 
@@ -55,8 +62,8 @@ function loadEngine(): void {
   // `prisma/build/...` is not in prisma's "exports", but its package.json is.
   const cliWasm = path.join(path.dirname(require.resolve('prisma/package.json')), 'build/schema_engine_bg.wasm');
   const ownWasm = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
-  const imports = { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports };
-  let instance: WebAssembly.Instance;
+  const imports = { './schema_engine_bg.js': glue };
+  let instance: { exports: Record<string, unknown> };
   try {
     instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(cliWasm)), imports);
   } catch (err) {

@@ -10,7 +10,7 @@ export const createConversationTool = defineTool({
   description:
     'Start a new conversation to store messages in, or — when you pass a `key` — get the conversation ' +
     'already stored under that key (get-or-create: the same key always returns the same conversation, ' +
-    'and `created` tells which happened). Use a key such as your session or thread id to find the ' +
+    'and `created` tells which happened; an existing conversation keeps its title and metadata). Use a key such as your session or thread id to find the ' +
     'conversation again later without remembering its id.',
   inputSchema: createConversationInputSchema,
   outputSchema: z.object({ conversation: conversationView, created: z.boolean() }),

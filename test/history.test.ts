@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setup } from './support/harness.js';
+
+type Env = Awaited<ReturnType<typeof setup>>;
+let env: Env;
+beforeAll(async () => {
+  env = await setup({ limits: { maxBatchBytes: 2500, maxContentBytes: 1000 } });
+});
+afterAll(() => env.close());
+
+async function conversationWith(n: number): Promise<string> {
+  const id = (await env.call('create_conversation', {})).conversation.id;
+  for (let i = 1; i <= n; i += 50) {
+    const size = Math.min(50, n - i + 1);
+    await env.call('append_messages', {
+      conversation_id: id,
+      messages: Array.from({ length: size }, (_, k) => ({ role: 'user', content: `m${i + k}` })),
+    });
+  }
+  return id;
+}
+const seqs = (page: { messages: Array<{ seq: number }> }) => page.messages.map((m) => m.seq);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('get_history', () => {
+  it('returns the last 50 by default, in seq order', async () => {
+    const id = await conversationWith(120);
+    const page = await env.call('get_history', { conversation_id: id });
+    expect(seqs(page)).toEqual(range(71, 120));
+    expect(page.messages[0].content).toBe('m71');
+    expect(page).toMatchObject({ message_count: 120, has_more_before: true, has_more_after: false });
+  });
+
+  it('pages backwards with before_seq and forwards with after_seq', async () => {
+    const id = await conversationWith(25);
+    const last = await env.call('get_history', { conversation_id: id, limit: 10 });
+    expect(seqs(last)).toEqual(range(16, 25));
+    const older = await env.call('get_history', { conversation_id: id, limit: 10, before_seq: 16 });
+    expect(seqs(older)).toEqual(range(6, 15));
+    expect(older).toMatchObject({ has_more_before: true, has_more_after: true });
+    const oldest = await env.call('get_history', { conversation_id: id, limit: 10, before_seq: 6 });
+    expect(seqs(oldest)).toEqual(range(1, 5));
+    expect(oldest.has_more_before).toBe(false);
+
+    const start = await env.call('get_history', { conversation_id: id, limit: 10, after_seq: 0 });
+    expect(seqs(start)).toEqual(range(1, 10));
+    expect(start).toMatchObject({ has_more_before: false, has_more_after: true });
+    const end = await env.call('get_history', { conversation_id: id, limit: 10, after_seq: 20 });
+    expect(seqs(end)).toEqual(range(21, 25));
+    expect(end.has_more_after).toBe(false);
+    const past = await env.call('get_history', { conversation_id: id, after_seq: 25 });
+    expect(past).toMatchObject({ messages: [], has_more_before: true, has_more_after: false });
+  });
+
+  it('walks a whole conversation forwards, each message exactly once', async () => {
+    const id = await conversationWith(37);
+    const seen: number[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await env.call('get_history', { conversation_id: id, limit: 8, after_seq: after });
+      seen.push(...seqs(page));
+      if (!page.has_more_after) break;
+      after = page.messages.at(-1).seq;
+    }
+    expect(seen).toEqual(range(1, 37));
+  });
+
+  it('handles an empty conversation', async () => {
+    const id = (await env.call('create_conversation', {})).conversation.id;
+    expect(await env.call('get_history', { conversation_id: id })).toEqual({
+      conversation_id: id,
+      messages: [],
+      message_count: 0,
+      has_more_before: false,
+      has_more_after: false,
+    });
+  });
+
+  it('stops a page at the byte budget, keeping the newest, and says more remain', async () => {
+    const id = (await env.call('create_conversation', {})).conversation.id;
+    for (let i = 1; i <= 4; i++) {
+      await env.call('append_messages', { conversation_id: id, messages: [{ role: 'user', content: String(i).repeat(900) }] });
+    }
+    const page = await env.call('get_history', { conversation_id: id });
+    expect(seqs(page)).toEqual([3, 4]); // 3 × 900 bytes would exceed the 2500-byte budget
+    expect(page.has_more_before).toBe(true);
+    const forward = await env.call('get_history', { conversation_id: id, after_seq: 0 });
+    expect(seqs(forward)).toEqual([1, 2]);
+    expect(forward.has_more_after).toBe(true);
+  });
+
+  it('validates its arguments, naming the field', async () => {
+    const id = await conversationWith(1);
+    expect(await env.callError('get_history', { conversation_id: id, limit: 501 })).toMatch(/limit/);
+    expect(await env.callError('get_history', { conversation_id: id, limit: 0 })).toMatch(/limit/);
+    expect(await env.callError('get_history', { conversation_id: id, before_seq: -1 })).toMatch(/before_seq/);
+    expect(await env.callError('get_history', { conversation_id: id, before_seq: 5, after_seq: 1 })).toMatch(/after_seq/);
+    expect(await env.callError('get_history', { conversation_id: 'nope' })).toMatch(/^conversation nope not found:/);
+  });
+});

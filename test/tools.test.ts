@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setup } from './support/harness.js';
+
+type Env = Awaited<ReturnType<typeof setup>>;
+let env: Env;
+beforeAll(async () => {
+  env = await setup();
+});
+afterAll(() => env.close());
+
+describe('tool surface', () => {
+  it('matches the reviewed snapshot (every schema change shows up as a diff)', async () => {
+    const { tools } = await env.client.listTools();
+    await expect(JSON.stringify(tools, null, 2)).toMatchFileSnapshot('__snapshots__/tools.json');
+  });
+
+  it('every tool follows the conventions: title, described inputs, output schema, all four annotations', async () => {
+    const { tools } = await env.client.listTools();
+    expect(tools.map((t) => t.name)).toEqual([
+      'create_conversation',
+      'get_conversation',
+      'list_conversations',
+      'update_conversation',
+      'delete_conversation',
+      'append_messages',
+      'get_history',
+    ]);
+    for (const tool of tools) {
+      expect(tool.name).toMatch(/^[a-z]+(_[a-z]+)+$/);
+      expect(tool.title, tool.name).toBeTruthy();
+      expect(tool.description!.length, tool.name).toBeGreaterThan(40);
+      expect(tool.outputSchema, tool.name).toBeDefined();
+      for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
+        expect((schema as { description?: string }).description, `${tool.name}.${field}`).toBeTruthy();
+      }
+      const a = tool.annotations!;
+      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+        expect(typeof a[hint], `${tool.name}.${hint}`).toBe('boolean');
+      }
+      expect(a.openWorldHint).toBe(false);
+    }
+    const destructive = tools.filter((t) => t.annotations?.destructiveHint).map((t) => t.name);
+    expect(destructive).toEqual(['delete_conversation']);
+  });
+
+  it('answers with both structuredContent and a text rendering carrying the content', async () => {
+    const { conversation } = await env.call('create_conversation', { title: 'Rendering' });
+    await env.call('append_messages', {
+      conversation_id: conversation.id,
+      messages: [
+        { role: 'user', content: 'What is the weather?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'w1', type: 'function', function: { name: 'weather', arguments: '{"q":1}' } }] },
+      ],
+    });
+    const result = await env.callRaw('get_history', { conversation_id: conversation.id });
+    expect(result.structuredContent).toBeDefined();
+    const text = result.content[0]!.type === 'text' ? result.content[0]!.text : '';
+    expect(text).toContain('What is the weather?');
+    expect(text).toContain('weather({"q":1})');
+  });
+});
