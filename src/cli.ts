@@ -44,12 +44,12 @@ function main(argv: string[]): void {
     .option('--db <path>', 'SQLite database file (env CHAT_HISTORY_DB, or DATABASE_URL=file:PATH)')
     .option('--owner <name>', 'whose memory this server serves (env CHAT_HISTORY_OWNER; default "local")')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL; default info)')
-    .option('--busy-timeout-ms <ms>', 'wait this long for another process\'s write lock (default 10000)')
-    .option('--max-content-bytes <n>', 'max UTF-8 bytes of one message content or tool-call arguments (default 262144)')
-    .option('--max-messages-per-call <n>', 'max messages in one append_messages call (default 100)')
-    .option('--max-metadata-bytes <n>', 'max bytes of one metadata object as JSON (default 16384)')
-    .option('--max-metadata-keys <n>', 'max top-level keys of one metadata object (default 64)')
-    .option('--max-batch-bytes <n>', 'max bytes one append stores, and one get_history page returns (default 4194304)')
+    .option('--busy-timeout-ms <ms>', 'wait this long for another process\'s write lock (env CHAT_HISTORY_BUSY_TIMEOUT_MS; default 10000)')
+    .option('--max-content-bytes <n>', 'max UTF-8 bytes of one message content or tool-call arguments (env CHAT_HISTORY_MAX_CONTENT_BYTES; default 262144)')
+    .option('--max-messages-per-call <n>', 'max messages in one append_messages call (env CHAT_HISTORY_MAX_MESSAGES_PER_CALL; default 100)')
+    .option('--max-metadata-bytes <n>', 'max bytes of one metadata object as JSON (env CHAT_HISTORY_MAX_METADATA_BYTES; default 16384)')
+    .option('--max-metadata-keys <n>', 'max top-level keys of one metadata object (env CHAT_HISTORY_MAX_METADATA_KEYS; default 64)')
+    .option('--max-batch-bytes <n>', 'max bytes one append stores, and one get_history page returns (env CHAT_HISTORY_MAX_BATCH_BYTES; default 4194304)')
     .action((flags: CliFlags) => serve(flags));
 
   program.parseAsync(argv).catch((err: unknown) => {

@@ -59,3 +59,25 @@ describe('tool surface', () => {
     expect(text).toContain('weather({"q":1})');
   });
 });
+
+describe('internal faults', () => {
+  it('reach the agent as a plain isError result, without driver text or stack', async () => {
+    const broken = await setup();
+    try {
+      const { conversation } = await broken.call('create_conversation', {});
+      // Break the store under the server's feet: the tool-call check now hits a missing table.
+      await broken.database.db.$executeRawUnsafe('DROP TABLE tool_calls');
+      const result = await broken.callRaw('append_messages', {
+        conversation_id: conversation.id,
+        messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }],
+      });
+      expect(result.isError).toBe(true);
+      const text = result.content[0]!.type === 'text' ? result.content[0]!.text : '';
+      expect(text).toBe('Internal error in append_messages; nothing was changed. Try again; if it persists, check the server log.');
+      // Atomic: the seq reservation of the failed append was rolled back.
+      expect((await broken.call('get_conversation', { conversation_id: conversation.id })).message_count).toBe(0);
+    } finally {
+      await broken.close();
+    }
+  });
+});

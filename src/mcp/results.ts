@@ -20,9 +20,19 @@ function errorResult(text: string): CallToolResult {
 export function toolError(err: unknown, tool: string, logger: Logger): CallToolResult {
   if (err instanceof HistoryError) return errorResult(err.message);
   if (isTransient(err)) {
-    logger.warn({ tool, err }, 'database busy after retries');
+    logger.warn({ tool, ...errorSummary(err) }, 'database busy after retries');
     return errorResult('The database is busy (other processes are writing). Nothing was changed; try the call again.');
   }
-  logger.error({ tool, err }, 'tool failed');
+  logger.error({ tool, ...errorSummary(err) }, 'tool failed');
+  // The full error may quote query arguments, i.e. message content: only at debug level.
+  logger.debug({ tool, err }, 'tool failure details');
   return errorResult(`Internal error in ${tool}; nothing was changed. Try again; if it persists, check the server log.`);
+}
+
+/** What an error is, without its message (Prisma messages can quote the stored values). */
+function errorSummary(err: unknown): { error: string; code?: string; stack?: string } {
+  if (!(err instanceof Error)) return { error: typeof err };
+  const code = (err as { code?: unknown }).code;
+  const frames = err.stack?.split('\n').slice(1).join('\n');
+  return { error: err.name, ...(typeof code === 'string' && { code }), ...(frames && { stack: frames }) };
 }

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, openTestDatabase, tempDir, type Connected } from './support/harness.js';
+import type { Database } from '../src/db/client.js';
+
+/**
+ * Two owners on one database: B must see A's data exactly as if it did not exist, and A's
+ * data must be unchanged afterwards. Every tool is probed; add new tools here as they come.
+ */
+const tmp = tempDir();
+let database: Database;
+let alice: Connected;
+let bob: Connected;
+let aliceId: string;
+let aliceBefore: unknown;
+
+beforeAll(async () => {
+  database = await openTestDatabase(join(tmp.dir, 'shared.db'));
+  alice = await connect(database, { owner: 'alice' });
+  bob = await connect(database, { owner: 'bob' });
+  aliceId = (await alice.call('create_conversation', { key: 'diary', title: 'Private' })).conversation.id;
+  await alice.call('append_messages', {
+    conversation_id: aliceId,
+    messages: [
+      { role: 'user', content: 'secret' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'a-call', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+    ],
+  });
+  aliceBefore = await alice.call('get_history', { conversation_id: aliceId });
+});
+afterAll(async () => {
+  await alice.close();
+  await bob.close();
+  await database.close();
+  tmp.cleanup();
+});
+
+describe("owner isolation: bob probes alice's conversation", () => {
+  const notFound = () => new RegExp(`^conversation ${aliceId} not found:`);
+  const missing = '01a20000-0000-7000-8000-000000000000';
+
+  it('get, history, update, delete and append answer exactly as for a missing id', async () => {
+    for (const [tool, args] of [
+      ['get_conversation', {}],
+      ['get_history', {}],
+      ['get_history', { after_seq: 0 }],
+      ['update_conversation', { title: 'pwned' }],
+      ['delete_conversation', {}],
+      ['append_messages', { messages: [{ role: 'user', content: 'x' }] }],
+      ['append_messages', { messages: [{ role: 'tool', tool_call_id: 'a-call', content: 'x' }] }],
+    ] as const) {
+      const onAlice = await bob.callError(tool, { conversation_id: aliceId, ...args });
+      const onMissing = await bob.callError(tool, { conversation_id: missing, ...args });
+      expect(onAlice, tool).toMatch(notFound());
+      expect(onAlice.replace(aliceId, 'ID'), tool).toBe(onMissing.replace(missing, 'ID'));
+    }
+  });
+
+  it("list shows none of alice's conversations", async () => {
+    expect((await bob.call('list_conversations', {})).conversations).toEqual([]);
+  });
+
+  it("the same key gives bob his own conversation, not alice's", async () => {
+    const mine = await bob.call('create_conversation', { key: 'diary' });
+    expect(mine.created).toBe(true);
+    expect(mine.conversation.id).not.toBe(aliceId);
+    expect((await bob.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([mine.conversation.id]);
+  });
+
+  it("alice's data is unchanged afterwards", async () => {
+    expect(await alice.call('get_history', { conversation_id: aliceId })).toEqual(aliceBefore);
+    expect(await alice.call('get_conversation', { conversation_id: aliceId })).toMatchObject({ title: 'Private', message_count: 2 });
+    expect((await alice.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([aliceId]);
+  });
+});
