@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { type CliFlags, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { HistoryStore } from './history/store.js';
@@ -15,7 +17,7 @@ async function serve(flags: CliFlags): Promise<void> {
   const version = packageVersion();
   const database = await openDatabase({ path: config.dbPath, busyTimeoutMs: config.busyTimeoutMs, logger });
   const store = new HistoryStore(database.db, config.limits, config.busyTimeoutMs);
-  const { server, close } = createServer({ history: store.forOwner(config.owner), logger, version });
+  const { server, close } = createServer({ history: store.forOwner(config.owner), logger, version, readOnly: config.readOnly });
 
   let stopping = false;
   const stop = async (reason: string) => {
@@ -31,7 +33,10 @@ async function serve(flags: CliFlags): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  logger.info({ version, db: config.dbPath, owner: config.owner, transport: 'stdio' }, 'chat-history-mcp started');
+  logger.info(
+    { version, db: config.dbPath, owner: config.owner, readOnly: config.readOnly, transport: 'stdio' },
+    'chat-history-mcp started',
+  );
   await serveStdio(server);
   await stop('client disconnected');
 }
@@ -44,13 +49,17 @@ function main(argv: string[]): void {
     .option('--db <path>', 'SQLite database file (env CHAT_HISTORY_DB, or DATABASE_URL=file:PATH)')
     .option('--owner <name>', 'whose memory this server serves (env CHAT_HISTORY_OWNER; default "local")')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL; default info)')
+    .option('--read-only', 'offer only the tools that read (env CHAT_HISTORY_READ_ONLY=1)')
     .option('--busy-timeout-ms <ms>', 'wait this long for another process\'s write lock (env CHAT_HISTORY_BUSY_TIMEOUT_MS; default 10000)')
     .option('--max-content-bytes <n>', 'max UTF-8 bytes of one message content or tool-call arguments (env CHAT_HISTORY_MAX_CONTENT_BYTES; default 262144)')
     .option('--max-messages-per-call <n>', 'max messages in one append_messages call (env CHAT_HISTORY_MAX_MESSAGES_PER_CALL; default 100)')
     .option('--max-metadata-bytes <n>', 'max bytes of one metadata object as JSON (env CHAT_HISTORY_MAX_METADATA_BYTES; default 16384)')
     .option('--max-metadata-keys <n>', 'max top-level keys of one metadata object (env CHAT_HISTORY_MAX_METADATA_KEYS; default 64)')
     .option('--max-batch-bytes <n>', 'max bytes one append stores, and one get_history page returns (env CHAT_HISTORY_MAX_BATCH_BYTES; default 4194304)')
-    .action((flags: CliFlags) => serve(flags));
+    .action((flags: CliFlags) => serve(flags))
+    // Subcommands read the options above through optsWithGlobals(); no subcommand = serve.
+    .addCommand(exportCommand())
+    .addCommand(importCommand());
 
   program.parseAsync(argv).catch((err: unknown) => {
     // Before the logger exists (bad configuration) or after it failed: plain stderr.

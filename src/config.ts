@@ -21,6 +21,7 @@ export interface CliFlags {
   maxMetadataBytes?: string;
   maxMetadataKeys?: string;
   maxBatchBytes?: string;
+  readOnly?: boolean;
 }
 
 export const DEFAULT_OWNER = 'local';
@@ -32,6 +33,7 @@ const configSchema = z.object({
   owner: z.string().trim().min(1).max(200),
   logLevel: z.enum(LOG_LEVELS),
   busyTimeoutMs: positiveInt(600_000),
+  readOnly: z.boolean(),
   limits: z.object({
     maxContentBytes: positiveInt(8 * 1024 * 1024),
     maxMessagesPerCall: positiveInt(1000),
@@ -64,6 +66,7 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
     owner: pick(flags.owner, 'owner') ?? DEFAULT_OWNER,
     logLevel: pick(flags.logLevel, 'logLevel') ?? 'info',
     busyTimeoutMs: pick(flags.busyTimeoutMs, 'busyTimeoutMs') ?? 10_000,
+    readOnly: flags.readOnly ?? isTrue(env.CHAT_HISTORY_READ_ONLY),
     limits: {
       maxContentBytes: pick(flags.maxContentBytes, 'limits.maxContentBytes') ?? DEFAULT_LIMITS.maxContentBytes,
       maxMessagesPerCall: pick(flags.maxMessagesPerCall, 'limits.maxMessagesPerCall') ?? DEFAULT_LIMITS.maxMessagesPerCall,
@@ -100,6 +103,11 @@ function databasePath(flags: CliFlags, env: NodeJS.ProcessEnv): string {
 
 function stripFileScheme(path: string): string {
   return path.startsWith('file:') ? path.slice('file:'.length).replace(/^\/\/(?=\/)/, '') : path;
+}
+
+/** `1`, `true`, `yes` (any case) turn a boolean environment switch on. */
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes'].includes(value.trim().toLowerCase());
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

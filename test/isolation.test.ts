@@ -27,6 +27,7 @@ beforeAll(async () => {
     ],
   });
   aliceBefore = await alice.call('get_history', { conversation_id: aliceId });
+  await alice.call('create_conversation', { key: 'journal' });
 });
 afterAll(async () => {
   await alice.close();
@@ -39,7 +40,7 @@ describe("owner isolation: bob probes alice's conversation", () => {
   const notFound = () => new RegExp(`^conversation ${aliceId} not found:`);
   const missing = '01a20000-0000-7000-8000-000000000000';
 
-  it('get, history, update, delete and append answer exactly as for a missing id', async () => {
+  it('every tool that takes a conversation_id answers exactly as for a missing id', async () => {
     for (const [tool, args] of [
       ['get_conversation', {}],
       ['get_history', {}],
@@ -48,6 +49,14 @@ describe("owner isolation: bob probes alice's conversation", () => {
       ['delete_conversation', {}],
       ['append_messages', { messages: [{ role: 'user', content: 'x' }] }],
       ['append_messages', { messages: [{ role: 'tool', tool_call_id: 'a-call', content: 'x' }] }],
+      ['fork_conversation', {}],
+      ['fork_conversation', { through_seq: 1 }],
+      ['delete_messages', { from_seq: 1 }],
+      ['export_conversation', { format: 'json' }],
+      ['export_conversation', { format: 'markdown' }],
+      ['get_context', { max_tokens: 1000 }],
+      ['set_summary', { summary: 'pwned', through_seq: 1 }],
+      ['search_messages', { query: 'secret' }],
     ] as const) {
       const onAlice = await bob.callError(tool, { conversation_id: aliceId, ...args });
       const onMissing = await bob.callError(tool, { conversation_id: missing, ...args });
@@ -56,20 +65,32 @@ describe("owner isolation: bob probes alice's conversation", () => {
     }
   });
 
-  it("list shows none of alice's conversations", async () => {
+  it("list and search show none of alice's conversations", async () => {
     expect((await bob.call('list_conversations', {})).conversations).toEqual([]);
+    expect((await bob.call('list_conversations', { query: 'Private' })).conversations).toEqual([]);
+    const hits = await bob.call('search_messages', { query: 'secret' });
+    expect(hits.hits).toEqual([]);
+  });
+
+  it('an import by bob cannot attach to or collide with alice\'s key', async () => {
+    const r = await bob.call('import_conversation', { format: 'openai', data: [{ role: 'user', content: 'mine' }], key: 'journal' });
+    expect(r.key).toBe('journal');
+    expect((await alice.call('create_conversation', { key: 'journal' })).conversation.id).not.toBe(r.id);
   });
 
   it("the same key gives bob his own conversation, not alice's", async () => {
     const mine = await bob.call('create_conversation', { key: 'diary' });
     expect(mine.created).toBe(true);
     expect(mine.conversation.id).not.toBe(aliceId);
-    expect((await bob.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([mine.conversation.id]);
+    const bobs = (await bob.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id);
+    expect(bobs).toContain(mine.conversation.id);
+    expect(bobs).not.toContain(aliceId);
   });
 
   it("alice's data is unchanged afterwards", async () => {
     expect(await alice.call('get_history', { conversation_id: aliceId })).toEqual(aliceBefore);
     expect(await alice.call('get_conversation', { conversation_id: aliceId })).toMatchObject({ title: 'Private', message_count: 2 });
-    expect((await alice.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([aliceId]);
+    expect((await alice.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toContain(aliceId);
+    expect((await alice.call('list_conversations', {})).conversations).toHaveLength(2);
   });
 });

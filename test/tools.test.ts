@@ -22,8 +22,15 @@ describe('tool surface', () => {
       'list_conversations',
       'update_conversation',
       'delete_conversation',
+      'fork_conversation',
       'append_messages',
       'get_history',
+      'delete_messages',
+      'search_messages',
+      'get_context',
+      'set_summary',
+      'export_conversation',
+      'import_conversation',
     ]);
     for (const tool of tools) {
       expect(tool.name).toMatch(/^[a-z]+(_[a-z]+)+$/);
@@ -40,7 +47,9 @@ describe('tool surface', () => {
       expect(a.openWorldHint).toBe(false);
     }
     const destructive = tools.filter((t) => t.annotations?.destructiveHint).map((t) => t.name);
-    expect(destructive).toEqual(['delete_conversation']);
+    expect(destructive).toEqual(['delete_conversation', 'delete_messages']);
+    const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name);
+    expect(readOnly).toEqual(['get_conversation', 'list_conversations', 'get_history', 'search_messages', 'get_context', 'export_conversation']);
   });
 
   it('answers with both structuredContent and a text rendering carrying the content', async () => {
@@ -78,6 +87,26 @@ describe('internal faults', () => {
       expect((await broken.call('get_conversation', { conversation_id: conversation.id })).message_count).toBe(0);
     } finally {
       await broken.close();
+    }
+  });
+});
+
+describe('read-only mode', () => {
+  it('registers exactly the tools annotated readOnlyHint, so writes are not there to call', async () => {
+    const full = await env.client.listTools();
+    const readOnly = await setup({ readOnly: true });
+    try {
+      const { tools } = await readOnly.client.listTools();
+      const expected = full.tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name);
+      expect(tools.map((t) => t.name)).toEqual(expected);
+      expect(expected).toContain('get_history');
+      expect(expected).not.toContain('append_messages');
+      const attempt = await readOnly.callRaw('append_messages', { conversation_id: 'x', messages: [{ role: 'user', content: 'x' }] });
+      expect(attempt.isError).toBe(true);
+      expect(JSON.stringify(attempt.content)).toMatch(/append_messages not found/);
+      expect(await readOnly.database.db.message.count()).toBe(0);
+    } finally {
+      await readOnly.close();
     }
   });
 });

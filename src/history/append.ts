@@ -4,7 +4,7 @@ import { conversationNotFound, HistoryError } from './errors.js';
 import { isRecordNotFound } from './conversations.js';
 import { withRetry } from './retry.js';
 import type { AppendInput, MessageInput } from './schemas.js';
-import type { Scope } from './scope.js';
+import type { Scope, Tx } from './scope.js';
 import { invalidField, parseInput } from './validate.js';
 import { type AppendedView, appendedView } from './views.js';
 
@@ -47,32 +47,7 @@ export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedVi
         }
         await checkToolCallsAgainstStore(tx, conversationId, input.messages);
 
-        const ids = input.messages.map(() => uuidv7());
-        await tx.message.createMany({
-          data: input.messages.map((m, i) => ({
-            id: ids[i]!,
-            conversationId,
-            seq: firstSeq + i,
-            role: m.role,
-            content: m.content ?? null,
-            name: m.name ?? null,
-            toolCallId: m.tool_call_id ?? null,
-            metadata: m.metadata === undefined ? null : JSON.stringify(m.metadata),
-            createdAt: now,
-          })),
-        });
-        const calls = input.messages.flatMap((m, i) =>
-          (m.tool_calls ?? []).map((c, position) => ({
-            conversationId,
-            callId: c.id,
-            messageId: ids[i]!,
-            position,
-            type: c.type,
-            name: c.function.name,
-            arguments: c.function.arguments,
-          })),
-        );
-        if (calls.length > 0) await tx.toolCall.createMany({ data: calls });
+        const ids = await insertBatch(tx, { conversationId, firstSeq, createdAt: now, messages: input.messages });
 
         const result: AppendedView = {
           conversation_id: conversationId,
@@ -95,7 +70,52 @@ export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedVi
   }
 }
 
-type Tx = Parameters<Parameters<Scope['db']['$transaction']>[0]>[0];
+/** Rows per createMany: keeps each INSERT well below SQLite's bound-variable limit. */
+const INSERT_CHUNK = 500;
+
+export interface Batch {
+  conversationId: string;
+  /** Seq of the first message; the rest follow without gaps. */
+  firstSeq: number;
+  /** One timestamp for all (an append), or one per message (an import that keeps them). */
+  createdAt: Date | readonly Date[];
+  /** Already validated: schema rules and, for an append, the checks against stored calls. */
+  messages: readonly MessageInput[];
+}
+
+/**
+ * Insert validated messages and their tool calls; returns the new message ids. Runs inside
+ * the caller's transaction (append, import), which has already taken the write lock and
+ * reserved the seq range.
+ */
+export async function insertBatch(tx: Tx, b: Batch): Promise<string[]> {
+  const ids = b.messages.map(() => uuidv7());
+  const rows = b.messages.map((m, i) => ({
+    id: ids[i]!,
+    conversationId: b.conversationId,
+    seq: b.firstSeq + i,
+    role: m.role,
+    content: m.content ?? null,
+    name: m.name ?? null,
+    toolCallId: m.tool_call_id ?? null,
+    metadata: m.metadata === undefined ? null : JSON.stringify(m.metadata),
+    createdAt: b.createdAt instanceof Date ? b.createdAt : b.createdAt[i]!,
+  }));
+  const calls = b.messages.flatMap((m, i) =>
+    (m.tool_calls ?? []).map((c, position) => ({
+      conversationId: b.conversationId,
+      callId: c.id,
+      messageId: ids[i]!,
+      position,
+      type: c.type,
+      name: c.function.name,
+      arguments: c.function.arguments,
+    })),
+  );
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.message.createMany({ data: rows.slice(i, i + INSERT_CHUNK) });
+  for (let i = 0; i < calls.length; i += INSERT_CHUNK) await tx.toolCall.createMany({ data: calls.slice(i, i + INSERT_CHUNK) });
+  return ids;
+}
 
 /**
  * The rules that need stored data: a new call id must not exist yet in this conversation,

@@ -6,6 +6,7 @@ import { FIXED_LIMITS } from './limits.js';
 import { conversationRefSchema, listConversationsInputSchema } from './schemas.js';
 import type { Scope } from './scope.js';
 import { parseInput } from './validate.js';
+import { conversationsMatching } from './title-filter.js';
 import { withRetry } from './retry.js';
 import { type ConversationPageView, type ConversationView, toConversationView } from './views.js';
 
@@ -54,16 +55,19 @@ export async function listConversations(s: Scope, raw: unknown): Promise<Convers
   const input = parseInput(listConversationsInputSchema, raw);
   const limit = input.limit ?? FIXED_LIMITS.listDefault;
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
-  const rows = await s.db.conversation.findMany({
-    where: {
-      owner: s.owner,
-      ...(after && {
-        OR: [{ updatedAt: { lt: after.updatedAt } }, { updatedAt: after.updatedAt, id: { lt: after.id } }],
-      }),
-    },
-    orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
-  });
+  const rows =
+    input.query !== undefined
+      ? await conversationsMatching(s, input.query, after, limit + 1)
+      : await s.db.conversation.findMany({
+          where: {
+            owner: s.owner,
+            ...(after && {
+              OR: [{ updatedAt: { lt: after.updatedAt } }, { updatedAt: after.updatedAt, id: { lt: after.id } }],
+            }),
+          },
+          orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+          take: limit + 1,
+        });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {

@@ -41,6 +41,16 @@ export const FIXED_LIMITS = {
   /** list_conversations: page size default and maximum. */
   listDefault: 20,
   listMax: 100,
+  /** search_messages: page size default and maximum, and the longest query accepted. */
+  searchDefault: 20,
+  searchMax: 100,
+  searchQueryChars: 1000,
+  /** import_conversation: messages in one import (append's per-call cap does not apply). */
+  importMessagesMax: 10_000,
+  /** import_conversation: stored bytes of one import, as a multiple of maxBatchBytes. */
+  importBatchFactor: 16,
+  /** export_conversation: UTF-8 bytes of one rendered page (a page holds at least one message). */
+  exportPageBytes: 80 * 1024,
 } as const;
 
 export function utf8Bytes(s: string): number {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkToolCallOrder } from './batch-rules.js';
 import { FIXED_LIMITS as F, type Limits, messageBytes, utf8Bytes } from './limits.js';
 
 /**
@@ -12,7 +13,7 @@ export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Text that SQLite/PostgreSQL can store and give back unchanged (no lone UTF-16 surrogates). */
-function text(maxChars?: number) {
+export function text(maxChars?: number) {
   const s = z.string().refine((v) => v.isWellFormed(), 'text must be valid Unicode (found a lone surrogate)');
   return maxChars === undefined ? s : s.max(maxChars, `text must be at most ${maxChars} characters`);
 }
@@ -40,31 +41,30 @@ function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
 }
 
 export function metadataSchema(limits: Limits) {
+  // Every issue aborts (continue: false): the checks of the enclosing message and batch then
+  // do not run, and they serialize metadata, which for hostile nesting overflows the stack.
+  const fail = (ctx: z.RefinementCtx, message: string) => ctx.addIssue({ code: 'custom', message, continue: false });
+  const record = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    const keys = Object.keys(value).length;
+    if (keys > limits.maxMetadataKeys) {
+      return fail(ctx, `metadata has ${keys} keys; the limit is ${limits.maxMetadataKeys} (server option --max-metadata-keys)`);
+    }
+    if (jsonDepthExceeds(value, F.metadataDepth)) return fail(ctx, `metadata is nested deeper than ${F.metadataDepth} levels`);
+    const json = JSON.stringify(value);
+    if (!json.isWellFormed()) return fail(ctx, 'metadata must be valid Unicode (found a lone surrogate)');
+    if (utf8Bytes(json) > limits.maxMetadataBytes) {
+      fail(ctx, `metadata is over the limit of ${limits.maxMetadataBytes} bytes as JSON (server option --max-metadata-bytes)`);
+    }
+  });
   return z
-    .record(z.string(), z.unknown())
-    .superRefine((value, ctx) => {
-      const keys = Object.keys(value).length;
-      if (keys > limits.maxMetadataKeys) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `metadata has ${keys} keys; the limit is ${limits.maxMetadataKeys} (server option --max-metadata-keys)`,
-        });
-        return;
+    .preprocess((raw, ctx) => {
+      // zod's record drops an own "__proto__" key without a word (so that it cannot set the
+      // prototype); refuse it rather than lose what the agent stored.
+      if (raw !== null && typeof raw === 'object' && Object.hasOwn(raw, '__proto__')) {
+        ctx.addIssue({ code: 'custom', message: 'metadata must not have a "__proto__" key (rename it)', continue: false });
       }
-      if (jsonDepthExceeds(value, F.metadataDepth)) {
-        ctx.addIssue({ code: 'custom', message: `metadata is nested deeper than ${F.metadataDepth} levels` });
-        return;
-      }
-      const json = JSON.stringify(value);
-      if (!json.isWellFormed()) {
-        ctx.addIssue({ code: 'custom', message: 'metadata must be valid Unicode (found a lone surrogate)' });
-      } else if (utf8Bytes(json) > limits.maxMetadataBytes) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `metadata is over the limit of ${limits.maxMetadataBytes} bytes as JSON (server option --max-metadata-bytes)`,
-        });
-      }
-    })
+      return raw;
+    }, record)
     .describe('Free-form JSON object stored with the item and returned unchanged.');
 }
 
@@ -144,32 +144,7 @@ function checkBatch(messages: readonly MessageInput[], limits: Limits, ctx: z.Re
       message: `messages hold ${bytes} bytes in all; the limit is ${limits.maxBatchBytes} per call (server option --max-batch-bytes): split them over several calls`,
     });
   }
-  const declaredAt = new Map<string, number>();
-  messages.forEach((m, i) => {
-    m.tool_calls?.forEach((call, j) => {
-      const first = declaredAt.get(call.id);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['messages', i, 'tool_calls', j, 'id'],
-          message: `tool call id "${call.id}" repeats one already used by messages[${first}]`,
-        });
-      } else {
-        declaredAt.set(call.id, i);
-      }
-    });
-  });
-  messages.forEach((m, i) => {
-    if (m.tool_call_id === undefined) return;
-    const at = declaredAt.get(m.tool_call_id);
-    if (at !== undefined && at >= i) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['messages', i, 'tool_call_id'],
-        message: `tool_call_id "${m.tool_call_id}" answers a call made later, by messages[${at}]: a tool result must follow its call`,
-      });
-    }
-  });
+  checkToolCallOrder(messages, ctx, { at: ['messages'], newConversation: false });
 }
 
 export function appendInputSchema(limits: Limits) {
@@ -224,6 +199,10 @@ export const listConversationsInputSchema = z.strictObject({
     .optional()
     .describe(`Page size (default ${F.listDefault}, max ${F.listMax}).`),
   cursor: text(1000).optional().describe('next_cursor from the previous page; omit for the first page.'),
+  query: text(F.titleChars)
+    .min(1, 'text must not be empty')
+    .optional()
+    .describe('Only conversations whose title or key contains this text (case-insensitive for A–Z; % and _ are literal).'),
 });
 export type ListConversationsInput = z.infer<typeof listConversationsInputSchema>;
 

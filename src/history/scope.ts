@@ -1,4 +1,6 @@
 import type { HistoryDb } from '../db/client.js';
+import { setSummaryInputSchema } from './context-schemas.js';
+import { importInputSchema, importMessagesSchema } from './format-schemas.js';
 import type { Limits } from './limits.js';
 import {
   appendInputSchema,
@@ -12,6 +14,9 @@ export function limitedSchemas(limits: Limits) {
     append: appendInputSchema(limits),
     createConversation: createConversationInputSchema(limits),
     updateConversation: updateConversationInputSchema(limits),
+    setSummary: setSummaryInputSchema(limits),
+    importInput: importInputSchema(limits),
+    importMessages: importMessagesSchema(limits),
   };
 }
 export type LimitedSchemas = ReturnType<typeof limitedSchemas>;
@@ -26,3 +31,6 @@ export interface Scope {
   /** Interactive transaction timeouts, derived from the busy timeout. */
   tx: { maxWait: number; timeout: number };
 }
+
+/** The client handed to an interactive transaction's callback. */
+export type Tx = Parameters<Parameters<HistoryDb['$transaction']>[0]>[0];

@@ -1,5 +1,7 @@
 import type { HistoryDb } from '../db/client.js';
 import { appendMessages } from './append.js';
+import { completeConversationIds } from './complete.js';
+import { getContext } from './context.js';
 import {
   createConversation,
   deleteConversation,
@@ -7,9 +9,15 @@ import {
   listConversations,
   updateConversation,
 } from './conversations.js';
+import { exportConversation } from './export.js';
+import { importConversation } from './import.js';
 import type { Limits } from './limits.js';
+import { forkConversation } from './fork.js';
 import { getHistory } from './read.js';
+import { deleteMessages } from './rewind.js';
 import { limitedSchemas, type LimitedSchemas, type Scope } from './scope.js';
+import { searchMessages } from './search.js';
+import { setSummary } from './summaries.js';
 
 /**
  * The conversation-memory domain over one database. Every operation takes untrusted input
@@ -51,4 +59,12 @@ export class OwnerHistory {
   deleteConversation = (input: unknown) => deleteConversation(this.scope, input);
   appendMessages = (input: unknown) => appendMessages(this.scope, input);
   getHistory = (input: unknown) => getHistory(this.scope, input);
+  forkConversation = (input: unknown) => forkConversation(this.scope, input);
+  deleteMessages = (input: unknown) => deleteMessages(this.scope, input);
+  completeConversationIds = (prefix: string) => completeConversationIds(this.scope, prefix);
+  getContext = (input: unknown) => getContext(this.scope, input);
+  setSummary = (input: unknown) => setSummary(this.scope, input);
+  exportConversation = (input: unknown) => exportConversation(this.scope, input);
+  importConversation = (input: unknown) => importConversation(this.scope, input);
+  searchMessages = (input: unknown) => searchMessages(this.scope, input);
 }

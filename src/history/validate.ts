@@ -6,10 +6,15 @@ import { HistoryError, fieldPath } from './errors.js';
  * The message format ("<problem> at <path>") is the one the MCP SDK uses for its own
  * input validation, so an agent sees one style whichever layer caught the mistake.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  /** Rewrites an issue's path, for input that was reshaped before parsing (import formats). */
+  mapPath: (path: PropertyKey[]) => PropertyKey[] = (path) => path,
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues;
+  const issues = result.error.issues.map((i) => ({ message: i.message, path: mapPath(i.path) }));
   const message = issues.map((i) => (i.path.length > 0 ? `${i.message} at ${fieldPath(i.path)}` : i.message)).join('\n');
   throw new HistoryError('invalid_input', message, issues[0] ? fieldPath(issues[0].path) : undefined);
 }

@@ -1,8 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { OwnerHistory } from '../history/store.js';
 import type { Logger } from '../logger.js';
+import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
 import { toolError, ok } from './results.js';
-import { TOOLS } from './tools/index.js';
+import { toolsFor } from './tools/index.js';
 import type { ToolSpec } from './tools/types.js';
 
 export interface ServerDeps {
@@ -10,6 +12,8 @@ export interface ServerDeps {
   history: OwnerHistory;
   logger: Logger;
   version: string;
+  /** Register only the tools annotated readOnlyHint. */
+  readOnly?: boolean;
 }
 
 const INSTRUCTIONS = `Durable conversation memory. Typical use: create_conversation with a stable key
@@ -30,7 +34,10 @@ export function createServer(deps: ServerDeps): { server: McpServer; close: () =
       maxToolInputElements: 100_000,
     },
   );
-  for (const tool of TOOLS) registerTool(server, tool, deps);
+  const readOnly = deps.readOnly ?? false;
+  for (const tool of toolsFor({ readOnly })) registerTool(server, tool, deps);
+  registerResources(server, deps);
+  registerPrompts(server, { ...deps, readOnly });
   return { server, close: () => server.close() };
 }
 

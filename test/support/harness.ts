@@ -36,13 +36,14 @@ export interface Connected {
 /** A real SDK Client connected over an in-memory pair to createServer() for `owner`. */
 export async function connect(
   database: Database,
-  options: { owner?: string; limits?: Partial<Limits> } = {},
+  options: { owner?: string; limits?: Partial<Limits>; readOnly?: boolean } = {},
 ): Promise<Connected> {
   const store = new HistoryStore(database.db, { ...DEFAULT_LIMITS, ...options.limits }, 10_000);
   const { server, close } = createServer({
     history: store.forOwner(options.owner ?? 'local'),
     logger: silentLogger,
     version: '0.0.0-test',
+    readOnly: options.readOnly ?? false,
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test', version: '1.0.0' });
@@ -75,7 +76,7 @@ export function clientApi(client: Client, close: () => Promise<void>): Connected
 }
 
 /** A database in a fresh temp dir plus a connected client: the common case. */
-export async function setup(options: { owner?: string; limits?: Partial<Limits> } = {}) {
+export async function setup(options: { owner?: string; limits?: Partial<Limits>; readOnly?: boolean } = {}) {
   const tmp = tempDir();
   const dbPath = join(tmp.dir, 'history.db');
   const database = await openTestDatabase(dbPath);

@@ -99,6 +99,17 @@ function inMemoryFactory(opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAda
   };
 }
 
+/**
+ * Tables the migrations create that schema.prisma cannot describe: the FTS5 virtual table of
+ * search_messages and the shadow tables FTS5 creates for it (see migration
+ * 20261122100000_search_fts). Without this the engine reports them as drift (it would drop
+ * them). Passed as Prisma's own `externalTables` filter ("managed outside Prisma"), which
+ * takes them out of the comparison; every other table is still checked, including
+ * messages_fts_map, which schema.prisma does model. Simple names only: the engine refuses
+ * schema-qualified ones on SQLite.
+ */
+export const EXTERNAL_TABLES = ['messages_fts', ...['config', 'content', 'data', 'docsize', 'idx'].map((s) => `messages_fts_${s}`)];
+
 /** Runs one `diff` with script output on a fresh engine, and cleans up after it. */
 async function diff(schemaPath: string, from: DiffTarget): Promise<string> {
   loadEngine();
@@ -113,7 +124,7 @@ async function diff(schemaPath: string, from: DiffTarget): Promise<string> {
       to: { tag: 'schemaDatamodel', ...schema },
       script: true,
       exitCode: null,
-      filters: { externalTables: [], externalEnums: [] },
+      filters: { externalTables: EXTERNAL_TABLES, externalEnums: [] },
     });
     return result.stdout ?? '';
   } catch (err) {

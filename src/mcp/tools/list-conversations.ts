@@ -8,7 +8,9 @@ export const listConversationsTool = defineTool({
   title: 'List conversations',
   description:
     'List stored conversations, most recent activity first. Use it to find an earlier conversation ' +
-    'to continue. Pages: when `next_cursor` is not null, call again with `cursor` set to it.',
+    'to continue. Pass `query` to keep only conversations whose title or key contains that text ' +
+    '(to find words inside messages, use search_messages). Pages: when `next_cursor` is not null, ' +
+    'call again with `cursor` set to it (and the same query).',
   inputSchema: () => listConversationsInputSchema,
   outputSchema: conversationPageView,
   annotations: READ_ONLY,

@@ -1,3 +1,4 @@
+import type { SearchHitView } from '../../history/search-schemas.js';
 import type { ConversationView, MessageView } from '../../history/views.js';
 
 /**
@@ -24,4 +25,9 @@ export function messageBlock(m: MessageView): string {
   for (const c of m.tool_calls ?? []) lines.push(`→ call ${c.id}: ${c.function.name}(${c.function.arguments})`);
   if (m.metadata !== undefined) lines.push(`metadata: ${JSON.stringify(m.metadata)}`);
   return lines.join('\n');
+}
+
+export function searchHitBlock(h: SearchHitView): string {
+  const title = h.conversation_title === null ? '(untitled)' : JSON.stringify(h.conversation_title);
+  return `${h.conversation_id} ${title} [${h.seq}] ${h.role} at ${h.created_at} (message ${h.message_id}):\n${h.snippet}`;
 }

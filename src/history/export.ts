@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { conversationNotFound, HistoryError } from './errors.js';
+import { type ExportPageView, exportInputSchema } from './format-schemas.js';
+import { type ExportFormat, EXPORT_FORMATS, RENDERERS, renderedBytes, type Renderer } from './formats/index.js';
+import { FIXED_LIMITS as F, utf8Bytes } from './limits.js';
+import type { Scope } from './scope.js';
+import { parseInput } from './validate.js';
+import { type ConversationView, type MessageView, toConversationView, toMessageView } from './views.js';
+
+/** Messages read per query while gathering a page. */
+const WINDOW = 200;
+/** Bytes every format spends on a message besides its text, at least (markdown's heading). */
+const MIN_OVERHEAD = 12;
+
+/**
+ * One page of a conversation rendered in a format. A page holds as many messages as fit in
+ * the page budget (F.exportPageBytes of rendered output, so no tool result outgrows what MCP
+ * clients accept), at least one, and ends where the pages concatenate cleanly (see
+ * Renderer.canBreak) whenever the budget allows. next_cursor continues the export.
+ */
+export async function exportConversation(s: Scope, raw: unknown): Promise<ExportPageView> {
+  const input = parseInput(exportInputSchema, raw);
+  const id = input.conversation_id;
+  const start = input.cursor === undefined ? 1 : decodeExportCursor(input.cursor, id, input.format);
+  const row = await s.db.conversation.findFirst({ where: { id, owner: s.owner } });
+  if (!row) throw conversationNotFound(id);
+  const conversation = toConversationView(row);
+  const total = row.messageCount;
+
+  const renderer = RENDERERS[input.format];
+  const loaded = await loadCandidates(s, id, start, total, F.exportPageBytes);
+  const messages = loaded.slice(0, pageLength(renderer, conversation, loaded, start, total, F.exportPageBytes));
+  const rendered = renderer.render({ conversation, messages, first: start === 1 });
+  const last = messages.at(-1);
+  return {
+    conversation_id: id,
+    format: input.format,
+    ...rendered,
+    first_seq: messages[0]?.seq ?? null,
+    last_seq: last?.seq ?? null,
+    message_count: total,
+    next_cursor: last !== undefined && last.seq < total ? encodeExportCursor(id, input.format, last.seq + 1) : null,
+  };
+}
+
+/**
+ * Messages from `start` on, until an estimate of their rendered size (content and tool-call
+ * arguments, which every format renders, plus MIN_OVERHEAD each) passes the budget, or the
+ * conversation ends. The exact fit is found afterwards; the last one loaded also tells
+ * whether a page may end before it.
+ */
+async function loadCandidates(s: Scope, conversationId: string, start: number, total: number, budget: number): Promise<MessageView[]> {
+  const out: MessageView[] = [];
+  let bytes = 0;
+  for (let next = start; next <= total && bytes <= budget; next += WINDOW) {
+    const rows = await s.db.message.findMany({
+      where: { conversationId, seq: { gte: next, lt: Math.min(next + WINDOW, total + 1) } },
+      orderBy: { seq: 'asc' },
+      include: { toolCalls: { orderBy: { position: 'asc' } } },
+    });
+    for (const m of rows.map(toMessageView)) {
+      out.push(m);
+      bytes += MIN_OVERHEAD + utf8Bytes(m.content ?? '') + (m.tool_calls ?? []).reduce((n, c) => n + utf8Bytes(c.function.arguments), 0);
+      if (bytes > budget) break;
+    }
+    if (rows.length < Math.min(WINDOW, total + 1 - next)) break; // messages vanished (a concurrent rewind)
+  }
+  return out;
+}
+
+/**
+ * How many of `loaded` go on the page: the longest prefix whose rendering fits the budget
+ * (found by bisection: adding a message never shrinks a rendering), at least one; then cut
+ * back to the last point where the renderer allows a clean break, if there is one.
+ */
+function pageLength(
+  renderer: Renderer,
+  conversation: ConversationView,
+  loaded: readonly MessageView[],
+  start: number,
+  total: number,
+  budget: number,
+): number {
+  if (loaded.length === 0) return 0;
+  const fits = (n: number) => renderedBytes(renderer.render({ conversation, messages: loaded.slice(0, n), first: start === 1 })) <= budget;
+  let lo = 1;
+  let hi = loaded.length;
+  if (!fits(lo)) return 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  const endsConversation = (n: number) => loaded[n - 1]!.seq === total;
+  for (let n = lo; n >= 1; n--) {
+    if (endsConversation(n) || (n < loaded.length && renderer.canBreak(loaded.slice(0, n), loaded[n]!))) return n;
+  }
+  return lo;
+}
+
+const cursorPayload = z.tuple([z.string(), z.enum(EXPORT_FORMATS), z.int().min(1)]);
+
+function encodeExportCursor(conversationId: string, format: ExportFormat, seq: number): string {
+  return Buffer.from(JSON.stringify([conversationId, format, seq])).toString('base64url');
+}
+
+function decodeExportCursor(cursor: string, conversationId: string, format: ExportFormat): number {
+  let decoded: z.infer<typeof cursorPayload> | undefined;
+  try {
+    decoded = cursorPayload.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    decoded = undefined;
+  }
+  if (decoded === undefined || decoded[0] !== conversationId || decoded[1] !== format) {
+    throw new HistoryError(
+      'invalid_input',
+      'cursor is not valid for this export: pass next_cursor from the previous page unchanged, with the same conversation_id and format (or omit it for the first page)',
+      'cursor',
+    );
+  }
+  return decoded[2];
+}

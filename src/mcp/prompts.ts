@@ -1,0 +1,102 @@
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { PromptMessage } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { ContextView } from '../history/context-views.js';
+import type { OwnerHistory } from '../history/store.js';
+import type { Logger } from '../logger.js';
+import { asProtocolError } from './results.js';
+
+export interface PromptDeps {
+  history: OwnerHistory;
+  logger: Logger;
+  /** Without write tools there is no set_summary to ask for: the summarize prompt is left out. */
+  readOnly: boolean;
+}
+
+const DEFAULT_RESUME_TOKENS = 8000;
+
+/**
+ * Prompts a person picks in the client to put stored memory in front of the model:
+ * resume_conversation (the token-budgeted context window) and summarize_conversation
+ * (a transcript plus instructions to store a summary with set_summary).
+ */
+export function registerPrompts(server: McpServer, { history, logger, readOnly }: PromptDeps): void {
+  const guard = <T>(fn: () => Promise<T>) => asProtocolError(fn, logger);
+  // Prompt arguments are strings in MCP; the id completes from this owner's conversations.
+  const conversationId = completable(z.string().describe('Id of the conversation.'), (value) =>
+    history.completeConversationIds(value),
+  );
+
+  server.registerPrompt(
+    'resume_conversation',
+    {
+      title: 'Resume conversation',
+      description: 'Load the most recent part of a stored conversation (within a token budget) to continue it.',
+      argsSchema: {
+        conversation_id: conversationId,
+        max_tokens: z
+          .string()
+          .regex(/^[1-9]\d{0,6}$/, 'max_tokens must be a whole number of tokens')
+          .optional()
+          .describe(`Token budget for the loaded context (default ${DEFAULT_RESUME_TOKENS}).`),
+      },
+    },
+    async ({ conversation_id, max_tokens }) =>
+      guard(async () => {
+        const context = await history.getContext({
+          conversation_id,
+          max_tokens: max_tokens === undefined ? DEFAULT_RESUME_TOKENS : Number(max_tokens),
+        });
+        return { description: `Context of conversation ${conversation_id}`, messages: resumeMessages(context) };
+      }),
+  );
+
+  if (readOnly) return;
+  server.registerPrompt(
+    'summarize_conversation',
+    {
+      title: 'Summarize conversation',
+      description: 'Ask the model to summarize a stored conversation and save the summary with set_summary.',
+      argsSchema: { conversation_id: conversationId },
+    },
+    async ({ conversation_id }) =>
+      guard(async () => {
+        // The first export page: the summary covers messages 1..last_seq of what the model reads.
+        const page = await history.exportConversation({ conversation_id, format: 'markdown' });
+        const through = page.last_seq ?? 0;
+        const instructions =
+          `Summarize messages 1–${through} of conversation ${conversation_id} (the transcript below) for your own later use: ` +
+          'the goals, decisions, facts learned (including tool results that matter), open questions and commitments. ' +
+          'Be concise but keep names, numbers and identifiers exact. Then store it by calling set_summary with ' +
+          `conversation_id "${conversation_id}", through_seq ${through} and the summary text.`;
+        const transcript = 'text' in page ? String(page.text) : JSON.stringify(page.data);
+        return {
+          description: `Summarize conversation ${conversation_id}`,
+          messages: [{ role: 'user', content: { type: 'text', text: `${instructions}\n\n---\n\n${transcript}` } }],
+        };
+      }),
+  );
+}
+
+/**
+ * The context window as prompt messages. MCP prompts have only user and assistant roles, so
+ * system text, the summary and tool results are given as marked user turns.
+ */
+function resumeMessages(context: ContextView): PromptMessage[] {
+  const intro =
+    `Resuming conversation ${context.conversation_id}: ${context.messages.length} stored message(s) follow` +
+    (context.omitted_count > 0 ? ` (${context.omitted_count} older ones omitted).` : '.') +
+    ' Continue from where it left off; store new turns with append_messages.';
+  const text = (role: 'user' | 'assistant', t: string): PromptMessage => ({ role, content: { type: 'text', text: t } });
+  return [
+    text('user', intro),
+    ...context.messages.map((m) => {
+      if (m.role === 'system') return text('user', `[system]\n${m.content}`);
+      if (m.role === 'tool') return text('user', `[tool result for ${'tool_call_id' in m ? m.tool_call_id : '?'}]\n${m.content ?? ''}`);
+      if (m.role === 'user') return text('user', m.content ?? '');
+      const calls = ('tool_calls' in m ? (m.tool_calls ?? []) : []).map((c) => `[tool call ${c.id}] ${c.function.name}(${c.function.arguments})`);
+      return text('assistant', [m.content ?? '', ...calls].filter((line) => line !== '').join('\n'));
+    }),
+  ];
+}

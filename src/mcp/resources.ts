@@ -1,0 +1,83 @@
+import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ListResourcesRequestSchema, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { OwnerHistory } from '../history/store.js';
+import type { Logger } from '../logger.js';
+import { asProtocolError } from './results.js';
+
+const LIST_PAGE = 50;
+
+/**
+ * Conversations as MCP resources, for clients that attach context by URI:
+ *   conversation://{id}                — JSON: the conversation and its latest page of messages
+ *   conversation://{id}/transcript.md  — Markdown transcript (first page; export_conversation pages the rest)
+ * Listing shows the owner's conversations by recent activity, paged; ids complete as typed.
+ * Everything goes through the owner-scoped history, so isolation holds as it does for tools.
+ */
+export interface ResourceDeps {
+  history: OwnerHistory;
+  logger: Logger;
+}
+
+export function registerResources(server: McpServer, { history, logger }: ResourceDeps): void {
+  const guard = <T>(fn: () => Promise<T>) => asProtocolError(fn, logger);
+  const complete = { id: (value: string) => history.completeConversationIds(value) };
+
+  // Registered before the plain template: reads try templates in order, and `{id}` alone
+  // would not match a URI with a path anyway, but the order keeps that obvious.
+  server.registerResource(
+    'conversation-transcript',
+    new ResourceTemplate('conversation://{id}/transcript.md', { list: undefined, complete }),
+    { title: 'Conversation transcript', description: 'A conversation as a Markdown transcript.', mimeType: 'text/markdown' },
+    async (uri, { id }) => read(uri, guard, () => transcript(history, String(id)), 'text/markdown'),
+  );
+  server.registerResource(
+    'conversation',
+    new ResourceTemplate('conversation://{id}', { list: undefined, complete }),
+    {
+      title: 'Conversation',
+      description: 'A conversation (id, key, title, metadata, counts) with its most recent messages, as JSON.',
+      mimeType: 'application/json',
+    },
+    async (uri, { id }) =>
+      read(uri, guard, async () => {
+        const conversationId = String(id);
+        const conversation = await history.getConversation({ conversation_id: conversationId });
+        const page = await history.getHistory({ conversation_id: conversationId });
+        return JSON.stringify({ conversation, messages: page.messages, has_more_before: page.has_more_before }, null, 2);
+      }, 'application/json'),
+  );
+
+  // McpServer's own resources/list handler neither reads the cursor nor returns nextCursor;
+  // replace it with one that pages through the conversations like list_conversations does.
+  server.server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
+    const cursor = request.params?.cursor;
+    const page = await guard(() => history.listConversations({ limit: LIST_PAGE, ...(cursor !== undefined && { cursor }) }));
+    return {
+      resources: page.conversations.map((c) => ({
+        uri: `conversation://${c.id}`,
+        name: c.title ?? c.key ?? c.id,
+        title: c.title ?? undefined,
+        description: `${c.message_count} message(s), last activity ${c.updated_at}`,
+        mimeType: 'application/json',
+      })),
+      ...(page.next_cursor !== null && { nextCursor: page.next_cursor }),
+    };
+  });
+}
+
+/** The transcript's first export page, with a pointer to the rest when there is more. */
+async function transcript(history: OwnerHistory, conversationId: string): Promise<string> {
+  const page = await history.exportConversation({ conversation_id: conversationId, format: 'markdown' });
+  const more =
+    page.next_cursor === null
+      ? ''
+      : `\n\n---\n*Continued: call export_conversation with format "markdown" and cursor "${page.next_cursor}".*\n`;
+  return `${page.text ?? ''}${more}`;
+}
+
+type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
+
+async function read(uri: URL, guard: Guard, body: () => Promise<string>, mimeType: string): Promise<ReadResourceResult> {
+  const text = await guard(body);
+  return { contents: [{ uri: uri.href, mimeType, text }] };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { deleteMessagesInputSchema } from '../../history/edit-schemas.js';
+import { defineTool } from './types.js';
+
+export const deleteMessagesTool = defineTool({
+  name: 'delete_messages',
+  title: 'Delete messages (rewind)',
+  description:
+    'Rewind a conversation: permanently delete the message at from_seq and every message after it; ' +
+    'the next append continues at from_seq. Use it to drop a wrong turn. It cannot be undone — to ' +
+    'keep the original, use fork_conversation with through_seq = from_seq - 1 instead.',
+  inputSchema: () => deleteMessagesInputSchema,
+  outputSchema: z.object({ conversation_id: z.string(), deleted_messages: z.int(), message_count: z.int() }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  async run(history, args) {
+    const r = await history.deleteMessages(args);
+    return {
+      structured: r,
+      text: `Deleted ${r.deleted_messages} message(s) from ${r.conversation_id}; it now holds ${r.message_count}, the next append gets seq ${r.message_count + 1}.`,
+    };
+  },
+});

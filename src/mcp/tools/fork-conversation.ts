@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { forkInputSchema } from '../../history/edit-schemas.js';
+import { conversationView } from '../../history/views.js';
+import { conversationBlock } from './render.js';
+import { defineTool } from './types.js';
+
+export const forkConversationTool = defineTool({
+  name: 'fork_conversation',
+  title: 'Fork conversation',
+  description:
+    'Branch a conversation: create a NEW conversation holding copies of messages 1..through_seq ' +
+    '(default: all), tool calls included and seqs unchanged, then continue the new one with ' +
+    'append_messages. The original is not changed. Use it to explore an alternative reply or to ' +
+    'retry from an earlier point while keeping the original.',
+  inputSchema: () => forkInputSchema,
+  outputSchema: z.object({ conversation: conversationView, forked_from: z.string(), through_seq: z.int() }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  async run(history, args) {
+    const fork = await history.forkConversation(args);
+    return {
+      structured: fork,
+      text: `Forked ${fork.forked_from} through seq ${fork.through_seq} into ${conversationBlock(fork.conversation)}`,
+    };
+  },
+});

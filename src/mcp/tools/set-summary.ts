@@ -1,0 +1,24 @@
+import { setSummaryInputSchema } from '../../history/context-schemas.js';
+import { summarySetView } from '../../history/context-views.js';
+import { defineTool } from './types.js';
+
+export const setSummaryTool = defineTool({
+  name: 'set_summary',
+  title: 'Set summary',
+  description:
+    'Store your summary of messages 1..through_seq of a conversation, so that get_context can return it in ' +
+    'place of those messages when they no longer fit the budget. Messages are never deleted. A conversation ' +
+    'keeps one summary: a new one replaces the old (`replaced` shows which). End through_seq at a turn ' +
+    'boundary, after the tool results of any tool call it includes.',
+  inputSchema: setSummaryInputSchema,
+  outputSchema: summarySetView,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async run(history, args) {
+    const result = await history.setSummary(args);
+    const replaced = result.replaced ? `; it replaces the summary of 1–${result.replaced.through_seq}` : '';
+    return {
+      structured: result,
+      text: `Stored the summary of messages 1–${result.through_seq} in ${result.conversation_id} (${result.tokens} tokens in get_context)${replaced}.`,
+    };
+  },
+});
