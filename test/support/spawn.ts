@@ -26,14 +26,25 @@ export interface Running extends Connected {
   exited: Promise<Exit>;
   /** Transport errors the client saw, e.g. a stdout line that is not JSON-RPC (the SDK only reports those). */
   errors: Error[];
+  /** The server process itself, for tests that kill it (crash safety). */
+  child: ChildProcess;
 }
 
-/** Spawn the built server on `dbPath` and connect a real SDK Client to it over stdio. */
-export async function startServer(dbPath: string, extraArgs: string[] = ['--log-level', 'debug']): Promise<Running> {
+/**
+ * Spawn the built server on `dbPath` and connect a real SDK Client to it over stdio.
+ * `shellPrefix` runs it through bash after that shell code, e.g. `ulimit -f 1024`.
+ */
+export async function startServer(
+  dbPath: string,
+  extraArgs: string[] = ['--log-level', 'debug'],
+  options: { shellPrefix?: string } = {},
+): Promise<Running> {
   requireBuiltCli();
+  const argv = [process.execPath, CLI, '--db', dbPath, ...extraArgs];
   const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, '--db', dbPath, ...extraArgs],
+    ...(options.shellPrefix === undefined
+      ? { command: argv[0]!, args: argv.slice(1) }
+      : { command: 'bash', args: ['-c', `${options.shellPrefix}\nexec "$0" "$@"`, ...argv] }),
     stderr: 'pipe',
   });
   let stderr = '';
@@ -53,5 +64,5 @@ export async function startServer(dbPath: string, extraArgs: string[] = ['--log-
     else child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 
-  return { ...clientApi(client, () => client.close()), stderr: () => stderr, exited, errors };
+  return { ...clientApi(client, () => client.close()), stderr: () => stderr, exited, errors, child };
 }
