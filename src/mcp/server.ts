@@ -17,9 +17,10 @@ export interface ServerDeps {
 }
 
 const INSTRUCTIONS = `Durable conversation memory. Typical use: create_conversation with a stable key
-(get-or-create), append_messages after each turn (tool calls and their results included), and
-get_history or list_conversations to recall earlier conversations. Messages come back exactly as
-stored, ordered by seq.`;
+(get-or-create), append_messages after each turn (tool calls and their results included), then
+get_context to rebuild a prompt within a token budget (set_summary lets a summary stand in for
+older turns), search_messages to find what was said anywhere, and get_history or
+list_conversations to browse. Messages come back exactly as stored, ordered by seq.`;
 
 /**
  * Build an MCP server over one owner's history. Nothing is started here: the caller connects
