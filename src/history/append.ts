@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { conversationNotFound, HistoryError } from './errors.js';
-import { isRecordNotFound } from './conversations.js';
-import { withRetry } from './retry.js';
+import { HistoryError } from './errors.js';
+import { inConversationTransaction } from './locked.js';
 import type { AppendInput, MessageInput } from './schemas.js';
 import type { Scope, Tx } from './scope.js';
 import { invalidField, parseInput } from './validate.js';
@@ -16,11 +15,8 @@ class Replay {
 /**
  * Append a batch atomically: all messages or none, seqs assigned inside the transaction.
  *
- * The transaction's FIRST statement is a write (the message_count bump, one UPDATE …
- * RETURNING). On SQLite that takes the write lock up front, so concurrent appenders from
- * other processes queue on busy_timeout instead of failing with a stale read snapshot; the
- * reads that follow are consistent because the lock is held. The bump also reserves the seq
- * range and proves the conversation exists and belongs to the owner.
+ * The transaction's first statement bumps message_count (see inConversationTransaction): it
+ * takes the write lock and reserves the seq range.
  */
 export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedView> {
   const input = parseInput(s.schemas.append, raw);
@@ -29,43 +25,35 @@ export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedVi
   const count = input.messages.length;
 
   try {
-    return await withRetry(() =>
-      s.db.$transaction(async (tx) => {
-        const now = new Date();
-        const { messageCount } = await tx.conversation.update({
-          where: { id: conversationId, owner: s.owner },
-          data: { messageCount: { increment: count }, updatedAt: now },
-          select: { messageCount: true },
+    return await inConversationTransaction(s, conversationId, { messageCount: { increment: count } }, async (tx, { messageCount, now }) => {
+      const firstSeq = messageCount - count + 1;
+
+      if (input.idempotency_key !== undefined) {
+        const prior = await tx.idempotencyKey.findUnique({
+          where: { conversationId_key: { conversationId, key: input.idempotency_key } },
         });
-        const firstSeq = messageCount - count + 1;
+        if (prior) throw new Replay(replayOf(prior, requestHash));
+      }
+      await checkToolCallsAgainstStore(tx, conversationId, input.messages);
 
-        if (input.idempotency_key !== undefined) {
-          const prior = await tx.idempotencyKey.findUnique({
-            where: { conversationId_key: { conversationId, key: input.idempotency_key } },
-          });
-          if (prior) throw new Replay(replayOf(prior, requestHash));
-        }
-        await checkToolCallsAgainstStore(tx, conversationId, input.messages);
+      const ids = await insertBatch(tx, { conversationId, firstSeq, createdAt: now, messages: input.messages });
 
-        const ids = await insertBatch(tx, { conversationId, firstSeq, createdAt: now, messages: input.messages });
-
-        const result: AppendedView = {
-          conversation_id: conversationId,
-          messages: ids.map((id, i) => ({ id, seq: firstSeq + i })),
-          message_count: messageCount,
-          replayed: false,
-        };
-        if (input.idempotency_key !== undefined) {
-          await tx.idempotencyKey.create({
-            data: { conversationId, key: input.idempotency_key, requestHash, response: JSON.stringify(result), createdAt: now },
-          });
-        }
-        return result;
-      }, s.tx),
-    );
+      const result: AppendedView = {
+        conversation_id: conversationId,
+        messages: ids.map((id, i) => ({ id, seq: firstSeq + i })),
+        message_count: messageCount,
+        replayed: false,
+      };
+      if (input.idempotency_key !== undefined) {
+        await tx.idempotencyKey.create({
+          data: { conversationId, key: input.idempotency_key, requestHash, response: JSON.stringify(result), createdAt: now },
+        });
+      }
+      return result;
+    });
   } catch (err) {
+    // The replay rolled back the seq reservation; answer with the first call's result.
     if (err instanceof Replay) return err.result;
-    if (isRecordNotFound(err)) throw conversationNotFound(conversationId);
     throw err;
   }
 }

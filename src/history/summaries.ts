@@ -1,7 +1,5 @@
-import { isRecordNotFound } from './conversations.js';
 import type { SummaryMessageView, SummarySetView } from './context-views.js';
-import { conversationNotFound } from './errors.js';
-import { withRetry } from './retry.js';
+import { inConversationTransaction } from './locked.js';
 import type { Scope, Tx } from './scope.js';
 import { loadTokenCounter, messageTokens } from './tokens.js';
 import { invalidField, parseInput } from './validate.js';
@@ -17,34 +15,22 @@ export async function setSummary(s: Scope, raw: unknown): Promise<SummarySetView
   const input = parseInput(s.schemas.setSummary, raw);
   const conversationId = input.conversation_id;
   const count = await loadTokenCounter();
-  try {
-    return await withRetry(() =>
-      s.db.$transaction(async (tx) => {
-        const now = new Date();
-        const { messageCount } = await tx.conversation.update({
-          where: { id: conversationId, owner: s.owner },
-          data: { updatedAt: now },
-          select: { messageCount: true },
-        });
-        if (input.through_seq > messageCount) {
-          const last = messageCount === 0 ? 'the conversation has no messages yet' : `the last message is seq ${messageCount}`;
-          throw invalidField(['through_seq'], `through_seq ${input.through_seq} is beyond the stored messages (${last}); a summary can only cover stored messages`);
-        }
-        const prior = await tx.summary.findUnique({ where: { conversationId }, select: { throughSeq: true, createdAt: true } });
-        const data = { throughSeq: input.through_seq, content: input.summary, createdAt: now };
-        await tx.summary.upsert({ where: { conversationId }, create: { conversationId, ...data }, update: data });
-        return {
-          conversation_id: conversationId,
-          through_seq: input.through_seq,
-          created_at: now.toISOString(),
-          tokens: messageTokens(count, summaryMessage({ throughSeq: input.through_seq, content: input.summary, createdAt: now })),
-          replaced: prior && { through_seq: prior.throughSeq, created_at: prior.createdAt.toISOString() },
-        };
-      }, s.tx),
-    );
-  } catch (err) {
-    throw isRecordNotFound(err) ? conversationNotFound(conversationId) : err;
-  }
+  return inConversationTransaction(s, conversationId, {}, async (tx, { messageCount, now }) => {
+    if (input.through_seq > messageCount) {
+      const last = messageCount === 0 ? 'the conversation has no messages yet' : `the last message is seq ${messageCount}`;
+      throw invalidField(['through_seq'], `through_seq ${input.through_seq} is beyond the stored messages (${last}); a summary can only cover stored messages`);
+    }
+    const prior = await tx.summary.findUnique({ where: { conversationId }, select: { throughSeq: true, createdAt: true } });
+    const data = { throughSeq: input.through_seq, content: input.summary, createdAt: now };
+    await tx.summary.upsert({ where: { conversationId }, create: { conversationId, ...data }, update: data });
+    return {
+      conversation_id: conversationId,
+      through_seq: input.through_seq,
+      created_at: now.toISOString(),
+      tokens: messageTokens(count, summaryMessage({ throughSeq: input.through_seq, content: input.summary, createdAt: now })),
+      replaced: prior && { through_seq: prior.throughSeq, created_at: prior.createdAt.toISOString() },
+    };
+  });
 }
 
 /**
