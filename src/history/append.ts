@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { Prisma } from '../generated/sqlite/client.js';
 import { HistoryError } from './errors.js';
 import { inConversationTransaction } from './locked.js';
 import type { AppendInput, MessageInput } from './schemas.js';
@@ -58,7 +59,7 @@ export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedVi
   }
 }
 
-/** Rows per createMany: keeps each INSERT well below SQLite's bound-variable limit. */
+/** Rows per INSERT: keeps each statement well below SQLite's bound-variable limit. */
 const INSERT_CHUNK = 500;
 
 export interface Batch {
@@ -100,8 +101,22 @@ export async function insertBatch(tx: Tx, b: Batch): Promise<string[]> {
       arguments: c.function.arguments,
     })),
   );
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.message.createMany({ data: rows.slice(i, i + INSERT_CHUNK) });
-  for (let i = 0; i < calls.length; i += INSERT_CHUNK) await tx.toolCall.createMany({ data: calls.slice(i, i + INSERT_CHUNK) });
+  // Multi-row raw INSERTs: Prisma's createMany costs ~0.3 ms per row here, a bound VALUES
+  // list a small fraction of that. Dates bind through the same adapter, in the same format.
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const values = rows
+      .slice(i, i + INSERT_CHUNK)
+      .map((r) => Prisma.sql`(${r.id}, ${r.conversationId}, ${r.seq}, ${r.role}, ${r.content}, ${r.name}, ${r.toolCallId}, ${r.metadata}, ${r.createdAt})`);
+    await tx.$executeRaw`INSERT INTO messages (id, conversation_id, seq, role, content, name, tool_call_id, metadata, created_at)
+      VALUES ${Prisma.join(values)}`;
+  }
+  for (let i = 0; i < calls.length; i += INSERT_CHUNK) {
+    const values = calls
+      .slice(i, i + INSERT_CHUNK)
+      .map((c) => Prisma.sql`(${c.conversationId}, ${c.callId}, ${c.messageId}, ${c.position}, ${c.type}, ${c.name}, ${c.arguments})`);
+    await tx.$executeRaw`INSERT INTO tool_calls (conversation_id, call_id, message_id, position, type, name, arguments)
+      VALUES ${Prisma.join(values)}`;
+  }
   return ids;
 }
 
