@@ -26,7 +26,7 @@ export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedVi
   const count = input.messages.length;
 
   try {
-    return await inConversationTransaction(s, conversationId, { messageCount: { increment: count } }, async (tx, { messageCount, now }) => {
+    return await inConversationTransaction(s, conversationId, count, async (tx, { messageCount, now }) => {
       const firstSeq = messageCount - count + 1;
 
       if (input.idempotency_key !== undefined) {

@@ -3,7 +3,8 @@ import { FIXED_LIMITS, messageBytes } from './limits.js';
 import { getHistoryInputSchema } from './schemas.js';
 import type { Scope } from './scope.js';
 import { parseInput } from './validate.js';
-import { type HistoryPageView, type MessageView, toMessageView } from './views.js';
+import { readMessagePage } from './message-page.js';
+import { type HistoryPageView, type MessageView } from './views.js';
 
 /**
  * One page of a conversation in seq order. Default: the newest `limit` messages. With
@@ -15,28 +16,24 @@ import { type HistoryPageView, type MessageView, toMessageView } from './views.j
 export async function getHistory(s: Scope, raw: unknown): Promise<HistoryPageView> {
   const input = parseInput(getHistoryInputSchema, raw);
   const conversationId = input.conversation_id;
-  const conversation = await s.db.conversation.findFirst({
-    where: { id: conversationId, owner: s.owner },
-    select: { messageCount: true },
-  });
-  if (!conversation) throw conversationNotFound(conversationId);
-  const total = conversation.messageCount;
+  const found = await s.db.$queryRaw<Array<{ message_count: number | bigint }>>`
+    SELECT message_count FROM conversations WHERE id = ${conversationId} AND owner = ${s.owner}`;
+  if (found[0] === undefined) throw conversationNotFound(conversationId);
+  const total = Number(found[0].message_count);
   const limit = input.limit ?? FIXED_LIMITS.historyDefault;
   const forward = input.after_seq !== undefined;
 
   // Walk away from the anchor: forwards from after_seq, otherwise backwards from before_seq
   // (or from the end); either way (conversation_id, seq) is the index that serves it.
-  const rows = await s.db.message.findMany({
-    where: {
-      conversationId,
-      // Bounded by the count read above, so a concurrent append cannot show a seq beyond it.
-      seq: forward ? { gt: input.after_seq, lte: total } : { lt: input.before_seq ?? total + 1 },
-    },
-    orderBy: { seq: forward ? 'asc' : 'desc' },
-    take: limit,
-    include: { toolCalls: { orderBy: { position: 'asc' } } },
+  // Bounded by the count read above, so a concurrent append cannot show a seq beyond it.
+  const page = await readMessagePage(s.db, {
+    conversationId,
+    fromSeq: forward ? input.after_seq! + 1 : 1,
+    toSeq: forward ? total : (input.before_seq ?? total + 1) - 1,
+    from: forward ? 'start' : 'end',
+    limit,
   });
-  const walked = withinBudget(rows.map(toMessageView), s.limits.maxBatchBytes);
+  const walked = withinBudget(page, s.limits.maxBatchBytes);
   const messages = forward ? walked : walked.reverse();
 
   const first = messages[0];

@@ -15,7 +15,7 @@ export async function setSummary(s: Scope, raw: unknown): Promise<SummarySetView
   const input = parseInput(s.schemas.setSummary, raw);
   const conversationId = input.conversation_id;
   const count = await loadTokenCounter();
-  return inConversationTransaction(s, conversationId, {}, async (tx, { messageCount, now }) => {
+  return inConversationTransaction(s, conversationId, 0, async (tx, { messageCount, now }) => {
     if (input.through_seq > messageCount) {
       const last = messageCount === 0 ? 'the conversation has no messages yet' : `the last message is seq ${messageCount}`;
       throw invalidField(['through_seq'], `through_seq ${input.through_seq} is beyond the stored messages (${last}); a summary can only cover stored messages`);
