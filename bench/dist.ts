@@ -1,0 +1,64 @@
+/**
+ * Paths of the repository, and the BUILT server's modules loaded at run time. The bench
+ * measures what ships (dist/), so it imports dist/ dynamically instead of src/ (which would
+ * also put src/ under this tsconfig's rootDir). The interfaces below are the small part of
+ * dist/'s API the bench uses.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// Resolved from this file, so it works from bench/ (source) and dist-bench/ (compiled) alike.
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const CLI = join(ROOT, 'dist', 'cli.js');
+export const MIGRATIONS = join(ROOT, 'prisma', 'sqlite', 'migrations');
+export const CACHE = join(ROOT, 'bench', '.cache');
+export const RESULTS = join(ROOT, 'bench', 'results');
+export const PEER = join(ROOT, 'bench', '.peer');
+
+export interface Closable {
+  close(): Promise<void>;
+}
+
+export interface DistDatabase extends Closable {
+  db: unknown;
+}
+
+export type DomainOp = (input: unknown) => Promise<unknown>;
+
+export interface DistModules {
+  openDatabase(o: { path: string; busyTimeoutMs: number; logger: unknown }): Promise<DistDatabase>;
+  createLogger(level: string): unknown;
+  applyMigrations(conn: unknown, dir: string, logger: unknown): Promise<string[]>;
+  DEFAULT_LIMITS: Record<string, number>;
+  HistoryStore: new (db: unknown, limits: unknown, busyTimeoutMs: number) => { forOwner(owner: string): Record<string, DomainOp> };
+  createServer(deps: { history: unknown; logger: unknown; version: string; readOnly?: boolean }): {
+    server: { connect(t: unknown): Promise<void> };
+    close(): Promise<void>;
+  };
+}
+
+async function load(rel: string): Promise<any> {
+  const file = join(ROOT, 'dist', rel);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bench\` (it builds first) or \`npm run build\``);
+  return import(pathToFileURL(file).href);
+}
+
+export async function loadDist(): Promise<DistModules> {
+  const [client, migrate, logger, limits, store, server] = await Promise.all([
+    load('db/client.js'),
+    load('db/migrate.js'),
+    load('logger.js'),
+    load('history/limits.js'),
+    load('history/store.js'),
+    load('mcp/server.js'),
+  ]);
+  return {
+    openDatabase: client.openDatabase,
+    createLogger: logger.createLogger,
+    applyMigrations: migrate.applyMigrations,
+    DEFAULT_LIMITS: limits.DEFAULT_LIMITS,
+    HistoryStore: store.HistoryStore,
+    createServer: server.createServer,
+  };
+}
