@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { conversationLength, type MessageRow, rng, TextSource, turns } from './corpus.js';
+import { prepareMessageInserts } from './inserts.js';
 
 export const OWNER = 'local';
 /** Fixed-length conversations planted mid-timeline in every size, used as measurement targets. */
@@ -71,14 +72,7 @@ export function fill(path: string, total: number): Filled {
      VALUES (?, ?, ?, ?, NULL, 0, ?, ?)`,
   );
   const finishConv = db.prepare('UPDATE conversations SET message_count = ?, updated_at = ? WHERE id = ?');
-  const insMsg = db.prepare(
-    `INSERT INTO messages (id, conversation_id, seq, role, content, name, tool_call_id, metadata, created_at)
-     VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, ?)`,
-  );
-  const insCall = db.prepare(
-    `INSERT INTO tool_calls (conversation_id, call_id, message_id, position, type, name, arguments)
-     VALUES (?, ?, ?, ?, 'function', ?, ?)`,
-  );
+  const { insMsg, insCall } = prepareMessageInserts(db);
 
   const targets = {} as Record<TargetName, Target>;
   let clock = Date.parse('2025-01-01T00:00:00.000Z');

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import type { MessageRow } from './corpus.js';
 import { OWNER } from './fill.js';
+import { prepareMessageInserts } from './inserts.js';
 
 const iso = (d: Date) => d.toISOString().replace('Z', '+00:00');
 
@@ -50,14 +51,7 @@ export function openRaw(path: string): RawStore {
     `UPDATE conversations SET message_count = message_count + ?, updated_at = ?
      WHERE id = ? AND owner = ? RETURNING message_count`,
   );
-  const insMsg = db.prepare(
-    `INSERT INTO messages (id, conversation_id, seq, role, content, name, tool_call_id, metadata, created_at)
-     VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, ?)`,
-  );
-  const insCall = db.prepare(
-    `INSERT INTO tool_calls (conversation_id, call_id, message_id, position, type, name, arguments)
-     VALUES (?, ?, ?, ?, 'function', ?, ?)`,
-  );
+  const { insMsg, insCall } = prepareMessageInserts(db);
   const append = db.transaction((conversationId: string, rows: readonly MessageRow[]) => {
     const now = iso(new Date());
     const bumped = bump.get(rows.length, now, conversationId, OWNER) as { message_count: number } | undefined;
