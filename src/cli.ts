@@ -3,10 +3,9 @@ import { Command } from 'commander';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { type CliFlags, ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
-import { HistoryStore } from './history/store.js';
 import { createLogger } from './logger.js';
 import { createServer } from './mcp/server.js';
+import { openStore } from './open-store.js';
 import { serveStdio } from './transports/stdio.js';
 import { packageVersion } from './version.js';
 
@@ -15,9 +14,8 @@ async function serve(flags: CliFlags): Promise<void> {
   const config = loadConfig(flags);
   const logger = createLogger(config.logLevel);
   const version = packageVersion();
-  const database = await openDatabase({ path: config.dbPath, busyTimeoutMs: config.busyTimeoutMs, logger });
-  const store = new HistoryStore(database.db, config.limits, config.busyTimeoutMs);
-  const { server, close } = createServer({ history: store.forOwner(config.owner), logger, version, readOnly: config.readOnly });
+  const database = await openStore(config, logger);
+  const { server, close } = createServer({ history: database.store.forOwner(config.owner), logger, version, readOnly: config.readOnly });
 
   let stopping = false;
   const stop = async (reason: string) => {
@@ -26,7 +24,7 @@ async function serve(flags: CliFlags): Promise<void> {
     logger.info({ reason }, 'stopping');
     await close();
     await database.close();
-    // Let the last answers leave the pipe before the process goes.
+    // An empty write whose callback fires once the last MCP answers have left the pipe.
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     process.exit(0);
   };

@@ -1,8 +1,8 @@
 import { type CliFlags, loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
 import { HistoryError } from '../history/errors.js';
-import { HistoryStore, type OwnerHistory } from '../history/store.js';
+import type { OwnerHistory } from '../history/store.js';
 import { createLogger } from '../logger.js';
+import { openStore } from '../open-store.js';
 
 /**
  * One owner's history for a command, configured by the same flags and environment as the
@@ -13,9 +13,8 @@ export async function openHistory(flags: CliFlags): Promise<{ history: OwnerHist
   const quiet = flags.logLevel === undefined && (process.env.LOG_LEVEL ?? '').trim() === '';
   const config = loadConfig(quiet ? { ...flags, logLevel: 'warn' } : flags);
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase({ path: config.dbPath, busyTimeoutMs: config.busyTimeoutMs, logger });
-  const store = new HistoryStore(database.db, config.limits, config.busyTimeoutMs);
-  return { history: store.forOwner(config.owner), close: () => database.close() };
+  const { store, close } = await openStore(config, logger);
+  return { history: store.forOwner(config.owner), close };
 }
 
 /** A mistake the user can fix (bad arguments, unreadable file): printed without a stack. */

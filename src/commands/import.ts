@@ -43,6 +43,7 @@ async function importAction(file: string, options: ImportOptions, flags: CliFlag
     for (const [done, item] of items.entries()) {
       try {
         const c = await history.importConversation({ format, data: item });
+        // Not MCP mode: a command's result goes to stdout, one JSON line per conversation.
         process.stdout.write(`${JSON.stringify({ conversation_id: c.id, message_count: c.message_count, key: c.key, title: c.title })}\n`);
       } catch (err) {
         if (!(err instanceof HistoryError) || entries === undefined) throw err;
