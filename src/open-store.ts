@@ -1,10 +1,23 @@
 import type { Config } from './config.js';
-import { openDatabase } from './db/client.js';
+import { type HistoryDb, openDatabase, type Provider } from './db/client.js';
 import { HistoryStore } from './history/store.js';
 import type { Logger } from './logger.js';
 
+export interface OpenStore {
+  store: HistoryStore;
+  /** The Prisma client itself, for what is not one owner's history (HTTP access tokens). */
+  db: HistoryDb;
+  provider: Provider;
+  close: () => Promise<void>;
+}
+
 /** The configured database, migrated, behind a HistoryStore: what the server and every command start from. */
-export async function openStore(config: Config, logger: Logger): Promise<{ store: HistoryStore; close: () => Promise<void> }> {
-  const database = await openDatabase({ path: config.dbPath, busyTimeoutMs: config.busyTimeoutMs, logger });
-  return { store: new HistoryStore(database.db, config.limits, config.busyTimeoutMs), close: () => database.close() };
+export async function openStore(config: Config, logger: Logger): Promise<OpenStore> {
+  const database = await openDatabase({ target: config.database, busyTimeoutMs: config.busyTimeoutMs, logger });
+  return {
+    store: new HistoryStore(database, config.limits, config.busyTimeoutMs),
+    db: database.db,
+    provider: database.provider,
+    close: () => database.close(),
+  };
 }

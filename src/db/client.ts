@@ -1,48 +1,40 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../generated/sqlite/client.js';
+import type { PrismaClient } from '../generated/sqlite/client.js';
 import type { Logger } from '../logger.js';
-import { applyMigrations, sqliteMigrationsDir } from './migrate.js';
+import { openPostgres } from './postgresql.js';
+import { openSqlite } from './sqlite.js';
 
+/** Where the history lives: one SQLite file (the default), or a PostgreSQL server. */
+export type DatabaseTarget = { provider: 'sqlite'; path: string } | { provider: 'postgresql'; url: string };
+export type Provider = DatabaseTarget['provider'];
+
+/**
+ * The Prisma client the history layer queries with. Both backends' generated clients come
+ * from schemas with the same models (test/schema-parity.test.ts), so their model APIs are
+ * the same; the SQLite client's type stands for both. The few raw statements that differ
+ * between the two SQL dialects branch on `Database.provider`.
+ */
 export type HistoryDb = PrismaClient;
 
+export interface Database {
+  db: HistoryDb;
+  provider: Provider;
+  close(): Promise<void>;
+}
+
 export interface OpenDatabaseOptions {
-  /** Path of the SQLite file; its directory is created when missing. */
-  path: string;
-  /** How long a statement waits for another process's write lock (SQLite busy_timeout). */
+  target: DatabaseTarget;
+  /**
+   * How long a write waits for another writer's lock (SQLite busy_timeout; on PostgreSQL
+   * the lock_timeout of the server's sessions) and how long a transaction may take.
+   */
   busyTimeoutMs: number;
   logger: Logger;
 }
 
-export interface Database {
-  db: HistoryDb;
-  close(): Promise<void>;
-}
-
-/**
- * Open the embedded database: create the file, apply pending migrations, then hand out a
- * Prisma client on the better-sqlite3 driver adapter with the connection settings that
- * several processes sharing one file need.
- */
-export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  mkdirSync(dirname(options.path), { recursive: true });
-  const adapter = new PrismaBetterSqlite3({ url: `file:${options.path}`, timeout: options.busyTimeoutMs });
-
-  const migrator = await adapter.connect();
-  try {
-    // WAL is a property of the file: set once, before the schema exists, so concurrent
-    // starters and later readers never block behind a writer.
-    await migrator.executeScript('PRAGMA journal_mode = WAL');
-    await applyMigrations(migrator, sqliteMigrationsDir(), options.logger);
-  } finally {
-    await migrator.dispose();
-  }
-
-  const db = new PrismaClient({ adapter });
-  // Per-connection settings. NORMAL is durable in WAL mode except for the last transactions
-  // before a power loss (never corruption).
-  await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
-  await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
-  return { db, close: () => db.$disconnect() };
+/** Open the configured database, apply pending migrations, and hand out its Prisma client. */
+export function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const { target, busyTimeoutMs, logger } = options;
+  return target.provider === 'sqlite'
+    ? openSqlite({ path: target.path, busyTimeoutMs, logger })
+    : openPostgres({ url: target.url, busyTimeoutMs, logger });
 }

@@ -30,6 +30,10 @@ export function sqliteMigrationsDir(): string {
   return fileURLToPath(new URL('../../prisma/sqlite/migrations', import.meta.url));
 }
 
+export function postgresMigrationsDir(): string {
+  return fileURLToPath(new URL('../../prisma/postgresql/migrations', import.meta.url));
+}
+
 export function readMigrations(dir: string): Migration[] {
   if (!existsSync(dir)) throw new Error(`migrations folder not found: ${dir}`);
   return readdirSync(dir, { withFileTypes: true })
@@ -130,7 +134,7 @@ async function applyOne(conn: SqlDriverAdapter, m: Migration): Promise<boolean> 
   }
 }
 
-function warnAboutUnknown(applied: Map<string, AppliedRow>, local: Migration[], logger: Logger): void {
+export function warnAboutUnknown(applied: Map<string, unknown>, local: Migration[], logger: Logger): void {
   const localNames = new Set(local.map((m) => m.name));
   const unknown = [...applied.keys()].filter((name) => !localNames.has(name));
   if (unknown.length > 0) {

@@ -1,3 +1,4 @@
+import { Prisma } from '../generated/sqlite/client.js';
 import { deleteMessagesInputSchema } from './edit-schemas.js';
 import { conversationNotFound } from './errors.js';
 import { withRetry } from './retry.js';
@@ -33,8 +34,11 @@ export async function deleteMessages(s: Scope, raw: unknown): Promise<RewindView
       // Tool calls of these messages go with them (ON DELETE CASCADE).
       const { count } = await tx.message.deleteMany({ where: { conversationId: id, seq: { gte: from } } });
       // An append's recorded message_count is the seq of its last message.
-      await tx.$executeRaw`DELETE FROM idempotency_keys
-        WHERE conversation_id = ${id} AND json_extract(response, '$.message_count') >= ${from}`;
+      const recordedCount =
+        s.provider === 'sqlite'
+          ? Prisma.sql`json_extract(response, '$.message_count')`
+          : Prisma.sql`(response::jsonb ->> 'message_count')::integer`;
+      await tx.$executeRaw`DELETE FROM idempotency_keys WHERE conversation_id = ${id} AND ${recordedCount} >= ${from}`;
       // A summary covering removed messages would describe a past that no longer exists.
       await dropSummariesFrom(tx, id, from);
       return { conversation_id: id, deleted_messages: count, message_count: from - 1 };

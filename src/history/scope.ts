@@ -1,4 +1,4 @@
-import type { HistoryDb } from '../db/client.js';
+import type { HistoryDb, Provider } from '../db/client.js';
 import { setSummaryInputSchema } from './context-schemas.js';
 import { importInputSchema, importMessagesSchema } from './format-schemas.js';
 import type { Limits } from './limits.js';
@@ -24,6 +24,8 @@ export type LimitedSchemas = ReturnType<typeof limitedSchemas>;
 /** Everything a history operation needs: the database, whose data it is, and the rules. */
 export interface Scope {
   db: HistoryDb;
+  /** Which SQL dialect the few backend-specific raw statements must speak. */
+  provider: Provider;
   /** The isolation scope. Every query filters on it; it never comes from tool input. */
   owner: string;
   limits: Limits;

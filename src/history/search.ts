@@ -1,8 +1,9 @@
 import { Prisma } from '../generated/sqlite/client.js';
 import { conversationNotFound } from './errors.js';
 import { FIXED_LIMITS as F } from './limits.js';
-import type { Role } from './schemas.js';
 import { decodeSearchCursor, encodeSearchCursor, type SearchPosition, searchFingerprint } from './search-cursor.js';
+import { type Filters, filterConditions, type HitRow } from './search-filters.js';
+import { rankedPagePostgres } from './search-postgresql.js';
 import { toMatchQuery } from './search-query.js';
 import { makeSnippet, type SnippetTerm, snippetTerms } from './search-snippet.js';
 import { searchMessagesInputSchema, type SearchResultView, toInstant } from './search-schemas.js';
@@ -10,8 +11,10 @@ import type { Scope } from './scope.js';
 import { parseInput } from './validate.js';
 
 /**
- * Full-text search over the owner's messages, best match first (FTS5 bm25; a match in the
- * content counts twice as much as one in tool calls). The index — the FTS5 table
+ * Full-text search over the owner's messages, best match first (FTS5 bm25 on SQLite, ts_rank
+ * on PostgreSQL; a match in the content counts twice as much as one in tool calls). The
+ * PostgreSQL page is in search-postgresql.ts; the query rules (search-query.ts), filters,
+ * cursor and snippets are shared. The index — the FTS5 table
  * messages_fts, keyed through messages_fts_map — is kept in sync by triggers (migration
  * 20261122100000_search_fts); FTS5 is not modelled in Prisma, hence raw, parameterised SQL.
  *
@@ -33,7 +36,12 @@ export async function searchMessages(s: Scope, raw: unknown): Promise<SearchResu
   const fingerprint = searchFingerprint([expression, filters]);
   const position = input.cursor === undefined ? undefined : decodeSearchCursor(input.cursor, fingerprint);
 
-  const rows = expression === null ? [] : await rankedPage(s, expression, filters, position, limit + 1);
+  const rows =
+    expression === null
+      ? []
+      : s.provider === 'sqlite'
+        ? await rankedPage(s, expression, filters, position, limit + 1)
+        : await rankedPagePostgres(s, parts, filters, position, limit + 1);
   if (rows.length === 0 && filters.conversationId !== undefined) {
     // Only now tell "no hits" from "no such conversation" (or another owner's: the same).
     const found = await s.db.conversation.findFirst({ where: { id: filters.conversationId, owner: s.owner }, select: { id: true } });
@@ -63,26 +71,6 @@ function snippetOf(r: HitRow, words: readonly SnippetTerm[]): string {
   return fromContent.includes('«') ? fromContent : makeSnippet(r.indexed_calls ?? '', words) || fromContent;
 }
 
-interface Filters {
-  conversationId: string | undefined;
-  roles: Role[] | undefined;
-  after: Date | undefined;
-  before: Date | undefined;
-}
-
-interface HitRow {
-  fts_rowid: number | bigint;
-  score: number;
-  id: string;
-  conversation_id: string;
-  title: string | null;
-  seq: number | bigint;
-  role: Role;
-  created_at: Date | string;
-  indexed_content: string | null;
-  indexed_calls: string | null;
-}
-
 /**
  * One page in (score, FTS rowid) order, in one statement:
  * - page: one FTS5 scan; bm25() is computed inside it (auxiliary functions only work there),
@@ -99,14 +87,11 @@ async function rankedPage(s: Scope, expression: string, f: Filters, after: Searc
   const score = Prisma.sql`bm25(messages_fts, 2.0, 1.0)`;
   const where = [
     Prisma.sql`messages_fts MATCH ${expression}`,
-    Prisma.sql`k.owner = ${s.owner}`,
-    f.conversationId !== undefined && Prisma.sql`k.conversation_id = ${f.conversationId}`,
-    f.roles !== undefined && Prisma.sql`k.role IN (${Prisma.join(f.roles)})`,
-    f.after !== undefined && Prisma.sql`k.created_at > ${f.after}`,
-    f.before !== undefined && Prisma.sql`k.created_at < ${f.before}`,
-    after !== undefined &&
-      Prisma.sql`(${score} > ${after.score} OR (${score} = ${after.score} AND f.rowid > ${after.ftsRowid}))`,
-  ].filter((c): c is Prisma.Sql => c !== false);
+    ...filterConditions(s, f),
+    ...(after === undefined
+      ? []
+      : [Prisma.sql`(${score} > ${after.score} OR (${score} = ${after.score} AND f.rowid > ${after.ftsRowid}))`]),
+  ];
 
   return s.db.$queryRaw<HitRow[]>`
     WITH page AS MATERIALIZED (

@@ -1,4 +1,4 @@
-import type { HistoryDb } from '../db/client.js';
+import type { Database } from '../db/client.js';
 import { appendMessages } from './append.js';
 import { completeConversationIds } from './complete.js';
 import { getContext } from './context.js';
@@ -29,7 +29,7 @@ export class HistoryStore {
   private readonly tx: Scope['tx'];
 
   constructor(
-    private readonly db: HistoryDb,
+    private readonly database: Pick<Database, 'db' | 'provider'>,
     readonly limits: Limits,
     busyTimeoutMs: number,
   ) {
@@ -40,7 +40,7 @@ export class HistoryStore {
   }
 
   forOwner(owner: string): OwnerHistory {
-    return new OwnerHistory({ db: this.db, owner, limits: this.limits, schemas: this.schemas, tx: this.tx });
+    return new OwnerHistory({ db: this.database.db, provider: this.database.provider, owner, limits: this.limits, schemas: this.schemas, tx: this.tx });
   }
 }
 

@@ -6,8 +6,8 @@ import type { Scope } from './scope.js';
  * list_conversations' `query` filter: conversations whose title or key contains the text.
  * Raw SQL because Prisma's `contains` passes % and _ through to LIKE unescaped on SQLite
  * (`contains: '%'` matches every row) and SQLite's LIKE has no escape character unless the
- * statement names one. Case-insensitive as SQLite's LIKE is: for A–Z only (no ICU here).
- * Same order and keyset as the unfiltered list, served by the (owner, updated_at, id) index.
+ * statement names one. Case-insensitive as SQLite's LIKE is: for A–Z only (no ICU here);
+ * PostgreSQL's ILIKE folds every letter's case, a superset of that. Same order and keyset as the unfiltered list, served by the (owner, updated_at, id) index.
  */
 export async function conversationsMatching(s: Scope, query: string, after: ListPosition | undefined, take: number) {
   const pattern = `%${escapeLike(query)}%`;
@@ -15,11 +15,12 @@ export async function conversationsMatching(s: Scope, query: string, after: List
     after === undefined
       ? Prisma.empty
       : Prisma.sql`AND (updated_at < ${after.updatedAt} OR (updated_at = ${after.updatedAt} AND id < ${after.id}))`;
+  const like = Prisma.raw(s.provider === 'sqlite' ? 'LIKE' : 'ILIKE');
   const rows = await s.db.$queryRaw<RawConversation[]>`
     SELECT id, key, title, metadata, message_count, created_at, updated_at
     FROM conversations
     WHERE owner = ${s.owner}
-      AND (title LIKE ${pattern} ESCAPE '\\' OR key LIKE ${pattern} ESCAPE '\\')
+      AND (title ${like} ${pattern} ESCAPE '\\' OR key ${like} ${pattern} ESCAPE '\\')
       ${keyset}
     ORDER BY updated_at DESC, id DESC
     LIMIT ${take}`;

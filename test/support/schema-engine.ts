@@ -32,6 +32,7 @@
  * - Methods are the JSON-RPC ones of the native engine, taking plain objects: `diff`,
  *   `devDiagnostic`, `schemaPush`, `createMigration`, `applyMigrations`, ...
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -39,6 +40,8 @@ import { pathToFileURL } from 'node:url';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { DiffTarget, MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 // Installed with (and versioned by) @prisma/adapter-better-sqlite3.
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -100,6 +103,82 @@ function inMemoryFactory(opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAda
 }
 
 /**
+ * PostgreSQL factory on a real server. Worked around in the adapter (7.10):
+ * - its connectToShadowDb() opens the shadow pool with `{ ...config, database }`, where a
+ *   connectionString overrides `database` (node-postgres): the "shadow" would be the main
+ *   database. And it drops the shadow database before closing that pool, which fails while
+ *   the pool holds a connection. So the shadow database is made and dropped here
+ *   (DROP … WITH (FORCE), after the adapter is disposed).
+ * - it cannot read PostgreSQL's internal "char" type (see below).
+ * - executeScript() splits the script on every ";", which breaks function bodies ($$ … $$).
+ *   Scripts, and argument-less executeRaw calls, go to the pool's query() without
+ *   parameters instead: the simple protocol, which runs a whole script as it is.
+ */
+function postgresFactory(url: string, opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAdapterFactory {
+  const forDatabase = (database: string) => {
+    const u = new URL(url);
+    u.pathname = `/${database}`;
+    return new PrismaPg({ connectionString: u.toString() });
+  };
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const track = async (adapter: Promise<SqlDriverAdapter>, onDispose?: () => Promise<void>) => {
+    const a = await adapter;
+    const executeRaw = a.executeRaw.bind(a);
+    // `client` is the adapter's pg.Pool (not a public API: test tooling only).
+    const pool = (a as unknown as { client: pg.Pool }).client;
+    a.executeRaw = async (q) => (q.args.length === 0 ? ((await pool.query(q.sql)).rowCount ?? 0) : executeRaw(q));
+    a.executeScript = async (script) => void (await pool.query(script));
+    // The engine reads catalog columns of PostgreSQL's internal type "char" (oid 18), e.g.
+    // pg_proc.prokind once functions exist; the adapter has no mapping for it. Its values
+    // arrive as one-character strings: declare them text (oid 25).
+    const io = a as unknown as { performIO(q: unknown): Promise<{ fields: Array<{ dataTypeID: number }> }> };
+    const performIO = io.performIO.bind(a);
+    io.performIO = async (q) => {
+      const result = await performIO(q);
+      for (const f of result.fields) if (f.dataTypeID === 18) f.dataTypeID = 25;
+      return result;
+    };
+    if (onDispose) {
+      const dispose = a.dispose.bind(a);
+      a.dispose = async () => {
+        await dispose();
+        await onDispose();
+      };
+    }
+    opened.push(a);
+    return a;
+  };
+  const main = new PrismaPg({ connectionString: url });
+  return {
+    provider: main.provider,
+    adapterName: main.adapterName,
+    connect: () => track(main.connect()),
+    connectToShadowDb: async () => {
+      const shadow = `prisma_shadow_${randomBytes(6).toString('hex')}`;
+      await admin(`CREATE DATABASE ${shadow}`);
+      return track(forDatabase(shadow).connect(), () => admin(`DROP DATABASE IF EXISTS ${shadow} WITH (FORCE)`));
+    },
+  };
+}
+
+export type Provider = 'sqlite' | 'postgresql';
+
+function factoryFor(provider: Provider, opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAdapterFactory {
+  if (provider === 'sqlite') return inMemoryFactory(opened);
+  const url = process.env.CHAT_HISTORY_TEST_POSTGRES_URL;
+  if (!url) throw new Error('CHAT_HISTORY_TEST_POSTGRES_URL is not set: the PostgreSQL schema engine needs a server');
+  return postgresFactory(url, opened);
+}
+
+/**
  * Tables the migrations create that schema.prisma cannot describe: the FTS5 virtual table of
  * search_messages and the shadow tables FTS5 creates for it (see migration
  * 20261122100000_search_fts). Without this the engine reports them as drift (it would drop
@@ -108,14 +187,23 @@ function inMemoryFactory(opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAda
  * messages_fts_map, which schema.prisma does model. Simple names only: the engine refuses
  * schema-qualified ones on SQLite.
  */
-export const EXTERNAL_TABLES = ['messages_fts', ...['config', 'content', 'data', 'docsize', 'idx'].map((s) => `messages_fts_${s}`)];
+export const EXTERNAL_TABLES: Record<Provider, string[]> = {
+  sqlite: ['messages_fts', ...['config', 'content', 'data', 'docsize', 'idx'].map((s) => `messages_fts_${s}`)],
+  // The tsvector table of migration 20261122100000_search_tsvector (schema-qualified on PostgreSQL).
+  postgresql: ['public.messages_fts'],
+};
+
+function providerOf(schemaPath: string): Provider {
+  return /provider\s*=\s*"postgresql"/.test(readFileSync(schemaPath, 'utf8')) ? 'postgresql' : 'sqlite';
+}
 
 /** Runs one `diff` with script output on a fresh engine, and cleans up after it. */
 async function diff(schemaPath: string, from: DiffTarget): Promise<string> {
   loadEngine();
   const schema = { files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }] };
   const opened: SqlDriverAdapter[] = [];
-  const factory = bindMigrationAwareSqlAdapterFactory(inMemoryFactory(opened));
+  const provider = providerOf(schemaPath);
+  const factory = bindMigrationAwareSqlAdapterFactory(factoryFor(provider, opened));
   const log = process.env.DEBUG_SCHEMA_ENGINE ? (line: string) => process.stderr.write(`${line}\n`) : () => {};
   const engine = await glue.SchemaEngine.new({ datamodels: schema.files.map((f) => [f.path, f.content]) }, log, factory);
   try {
@@ -124,7 +212,7 @@ async function diff(schemaPath: string, from: DiffTarget): Promise<string> {
       to: { tag: 'schemaDatamodel', ...schema },
       script: true,
       exitCode: null,
-      filters: { externalTables: EXTERNAL_TABLES, externalEnums: [] },
+      filters: { externalTables: EXTERNAL_TABLES[provider], externalEnums: [] },
     });
     return result.stdout ?? '';
   } catch (err) {
@@ -181,10 +269,12 @@ export function isEmptyMigration(sql: string): boolean {
 
 // CLI: print SQL to stdout (see the top of this file).
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const schemaPath = 'prisma/sqlite/schema.prisma';
+  // `… next postgresql` for the PostgreSQL schema (needs CHAT_HISTORY_TEST_POSTGRES_URL).
+  const provider: Provider = process.argv[3] === 'postgresql' || process.argv[2] === 'postgresql' ? 'postgresql' : 'sqlite';
+  const schemaPath = `prisma/${provider}/schema.prisma`;
   const sql =
     process.argv[2] === 'next'
-      ? await diffMigrationsToSchema({ schemaPath, migrationsDir: 'prisma/sqlite/migrations' })
+      ? await diffMigrationsToSchema({ schemaPath, migrationsDir: `prisma/${provider}/migrations` })
       : await diffEmptyToSchema(schemaPath);
   process.stdout.write(sql);
 }
