@@ -31,14 +31,17 @@ const tools: Tool[] = (await env.client.listTools()).tools;
 // --- database fingerprint: a rejected call must change none of it -------------------------------
 const tables = (
   await env.database.db.$queryRawUnsafe<Array<{ name: string }>>(
-    // Virtual (FTS) tables are left out: their shadow tables hold the same rows, cheaper to count.
-    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'
-       AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`,
+    env.database.provider === 'sqlite'
+      ? // Virtual (FTS) tables are left out: their shadow tables hold the same rows, cheaper to count.
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'
+           AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`
+      : `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'
+           ORDER BY tablename`,
   )
 ).map((r) => r.name);
 const fingerprintSql = `SELECT ${tables.map((t, i) => `(SELECT count(*) FROM "${t}") AS c${i}`).join(', ')},
   (SELECT max(updated_at) FROM conversations) AS updated,
-  (SELECT total(length(coalesce(title, '')) + length(coalesce(metadata, '')) + message_count) FROM conversations) AS conv`;
+  (SELECT sum(length(coalesce(title, '')) + length(coalesce(metadata, '')) + message_count) FROM conversations) AS conv`;
 async function fingerprint(): Promise<string> {
   const [row] = await env.database.db.$queryRawUnsafe<Array<Record<string, unknown>>>(fingerprintSql);
   return JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
@@ -317,7 +320,7 @@ describe.runIf(append)('append_messages with hostile messages', () => {
   it('never drops a "__proto__" metadata key silently: stored as plain own data, or refused naming the field', async () => {
     const ctx = await freshContext();
     const metadata = protoKeyed({ 'k\u0000': 'v\u0000' });
-    const messages = [{ role: 'user', content: 'a\u0000b', metadata }];
+    const messages = [{ role: 'user', content: 'a\u0001b', metadata }];
     const result = await callChecked(append!, { conversation_id: ctx.conversationId, messages }, { mustReject: false, names: 'messages[0].metadata' });
     if (result.isError) {
       expect(text(result)).toContain('__proto__');
@@ -328,10 +331,22 @@ describe.runIf(append)('append_messages with hostile messages', () => {
     expect(Object.keys(page.messages[0].metadata)).toEqual(['__proto__', 'constructor', 'prototype', 'k\u0000']);
   });
 
-  it('stores "constructor" and "prototype" keys, nested "__proto__" keys and NUL bytes exactly', async () => {
+  it('refuses a NUL character in stored text on every backend, naming the field (PostgreSQL cannot store it)', async () => {
+    const ctx = await freshContext();
+    const before = await fingerprint();
+    const error = await env.callError('append_messages', {
+      conversation_id: ctx.conversationId,
+      messages: [{ role: 'user', content: 'fine' }, { role: 'user', content: 'a\u0000b' }],
+    });
+    expect(error).toMatch(/NUL character \(U\+0000\).*at messages\[1\]\.content/);
+    expect(await fingerprint()).toBe(before);
+    expect(await env.callError('create_conversation', { title: 'x\u0000' })).toMatch(/NUL character.*at title/);
+  });
+
+  it('stores "constructor" and "prototype" keys, nested "__proto__" keys, control characters and NUL in metadata exactly', async () => {
     const ctx = await freshContext();
     const metadata = { constructor: { prototype: { polluted: 'yes' } }, prototype: 1, nested: protoKeyed(), 'k\u0000': 'v\u0000' };
-    const messages = [{ role: 'user', content: 'a\u0000b', metadata }];
+    const messages = [{ role: 'user', content: 'a\u0001b\u001f', metadata }];
     const result = await callChecked(append!, { conversation_id: ctx.conversationId, messages }, { mustReject: false, names: 'messages[0].metadata' });
     expect(result.isError, text(result)).toBeFalsy();
     const page = await env.call('get_history', { conversation_id: ctx.conversationId, after_seq: 5 });

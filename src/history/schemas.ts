@@ -13,10 +13,16 @@ export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Text that SQLite/PostgreSQL can store and give back unchanged (no lone UTF-16 surrogates). */
-export function text(maxChars?: number) {
-  const s = z.string().refine((v) => v.isWellFormed(), 'text must be valid Unicode (found a lone surrogate)');
+export function text(maxChars?: number, options: { allowNul?: boolean } = {}) {
+  let s = z.string().refine((v) => v.isWellFormed(), 'text must be valid Unicode (found a lone surrogate)');
+  // PostgreSQL cannot store U+0000 in text at all; refusing it on every backend keeps the
+  // two alike (a conversation moved from SQLite to PostgreSQL must still fit).
+  if (options.allowNul !== true) s = s.refine((v) => !v.includes('\u0000'), NUL_MESSAGE);
   return maxChars === undefined ? s : s.max(maxChars, `text must be at most ${maxChars} characters`);
 }
+
+const NUL_MESSAGE =
+  'text must not contain the NUL character (U+0000), which PostgreSQL cannot store: remove it or escape it (e.g. as \\u0000)';
 
 function boundedBytes(limitBytes: number, flag: string) {
   return text().refine((v) => utf8Bytes(v) <= limitBytes, {

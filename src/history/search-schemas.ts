@@ -14,7 +14,8 @@ const instant = text(40).refine((v) => dateTime.safeParse(v).success || dateOnly
 
 export const searchMessagesInputSchema = z
   .strictObject({
-    query: text(F.searchQueryChars)
+    // NUL and other control characters only separate words in a query (search-query.ts).
+    query: text(F.searchQueryChars, { allowNul: true })
       .refine((v) => v.trim() !== '', 'text must not be empty or only whitespace: give words to search for')
       .describe(
         'Words to look for in message text and tool calls. Every word must occur (any order, ' +
