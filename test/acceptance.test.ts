@@ -1,15 +1,17 @@
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { connect, openTestDatabase, tempDir } from './support/harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FreshTarget, freshTarget } from './support/backend.js';
+import { connect, openTarget } from './support/harness.js';
 
-/** The seed's acceptance criteria, literally, through a real MCP client on a real SQLite file. */
-const tmp = tempDir();
-const dbPath = join(tmp.dir, 'memory.db');
-afterAll(() => tmp.cleanup());
+/** The seed's acceptance criteria, literally, through a real MCP client on a real database (SQLite file or PostgreSQL). */
+let fresh: FreshTarget;
+beforeAll(async () => {
+  fresh = await freshTarget();
+});
+afterAll(() => fresh.drop());
 
 /** Start a "server" on the file, use it, stop it — as a process restart would. */
 async function session<T>(fn: (api: Awaited<ReturnType<typeof connect>>) => Promise<T>): Promise<T> {
-  const database = await openTestDatabase(dbPath);
+  const database = await openTarget(fresh.target);
   const api = await connect(database);
   try {
     return await fn(api);

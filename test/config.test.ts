@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_OWNER, loadConfig } from '../src/config.js';
+import { ConfigError, DEFAULT_OWNER, describeDatabase, loadConfig } from '../src/config.js';
 import { DEFAULT_LIMITS } from '../src/history/limits.js';
 import { defaultDatabasePath } from '../src/paths.js';
 
@@ -8,19 +8,27 @@ describe('configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({}, { HOME: '/home/u' });
     expect(config).toMatchObject({ owner: DEFAULT_OWNER, logLevel: 'info', limits: DEFAULT_LIMITS });
-    expect(config.dbPath).toBe(defaultDatabasePath({ HOME: '/home/u' }));
+    expect(config.database).toEqual({ provider: 'sqlite', path: defaultDatabasePath({ HOME: '/home/u' }) });
   });
 
   it('takes the database from --db, then CHAT_HISTORY_DB, then DATABASE_URL=file:', () => {
     const env = { CHAT_HISTORY_DB: '/env/a.db', DATABASE_URL: 'file:/url/b.db' };
-    expect(loadConfig({ db: '/flag/c.db' }, env).dbPath).toBe('/flag/c.db');
-    expect(loadConfig({}, env).dbPath).toBe('/env/a.db');
-    expect(loadConfig({}, { DATABASE_URL: 'file:/url/b.db' }).dbPath).toBe('/url/b.db');
-    expect(loadConfig({}, { DATABASE_URL: 'file:./rel.db' }).dbPath).toBe(resolve('rel.db'));
+    const path = (c: { database: { provider: string; path?: string } }) => c.database.path;
+    expect(path(loadConfig({ db: '/flag/c.db' }, env))).toBe('/flag/c.db');
+    expect(path(loadConfig({}, env))).toBe('/env/a.db');
+    expect(path(loadConfig({}, { DATABASE_URL: 'file:/url/b.db' }))).toBe('/url/b.db');
+    expect(path(loadConfig({}, { DATABASE_URL: 'file:./rel.db' }))).toBe(resolve('rel.db'));
+  });
+
+  it('selects PostgreSQL from a postgresql:// or postgres:// DATABASE_URL', () => {
+    for (const url of ['postgresql://u:p@db:5432/h', 'postgres://u@db/h']) {
+      expect(loadConfig({}, { DATABASE_URL: url }).database).toEqual({ provider: 'postgresql', url });
+    }
+    expect(describeDatabase({ provider: 'postgresql', url: 'postgresql://u:secret@db:5432/h' })).toBe('postgresql://u:***@db:5432/h');
   });
 
   it('refuses a DATABASE_URL it cannot serve, saying what to use', () => {
-    expect(() => loadConfig({}, { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL uses "mysql:".*file: URL/);
+    expect(() => loadConfig({}, { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL has "mysql:".*postgresql:\/\/.*file:PATH/);
   });
 
   it('flags win over env for owner, log level and limits', () => {

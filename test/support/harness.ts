@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/client.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/history/limits.js';
 import { HistoryStore } from '../../src/history/store.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer } from '../../src/mcp/server.js';
+import { freshTarget } from './backend.js';
 
 /** A temporary directory for one test file's databases, removed by `cleanup()`. */
 export function tempDir(prefix = 'chat-history-test-'): { dir: string; cleanup: () => void } {
@@ -18,8 +19,28 @@ export function tempDir(prefix = 'chat-history-test-'): { dir: string; cleanup: 
 
 export const silentLogger = createLogger('silent');
 
+/** A fresh, migrated database of the run's backend (see backend.ts); close() also drops it. */
+export async function freshDatabase(): Promise<Database & { target: DatabaseTarget }> {
+  const fresh = await freshTarget();
+  const database = await openDatabase({ target: fresh.target, busyTimeoutMs: 10_000, logger: silentLogger });
+  return {
+    ...database,
+    target: fresh.target,
+    async close() {
+      await database.close();
+      await fresh.drop();
+    },
+  };
+}
+
+/** Open (and migrate) a given database: to reopen one, as a restarted server would. */
+export async function openTarget(target: DatabaseTarget): Promise<Database> {
+  return openDatabase({ target, busyTimeoutMs: 10_000, logger: silentLogger });
+}
+
+/** A SQLite database at `path` (tests of SQLite-only behaviour). */
 export async function openTestDatabase(path: string): Promise<Database> {
-  return openDatabase({ path, busyTimeoutMs: 10_000, logger: silentLogger });
+  return openDatabase({ target: { provider: 'sqlite', path }, busyTimeoutMs: 10_000, logger: silentLogger });
 }
 
 export interface Connected {
@@ -38,7 +59,7 @@ export async function connect(
   database: Database,
   options: { owner?: string; limits?: Partial<Limits>; readOnly?: boolean } = {},
 ): Promise<Connected> {
-  const store = new HistoryStore(database.db, { ...DEFAULT_LIMITS, ...options.limits }, 10_000);
+  const store = new HistoryStore(database, { ...DEFAULT_LIMITS, ...options.limits }, 10_000);
   const { server, close } = createServer({
     history: store.forOwner(options.owner ?? 'local'),
     logger: silentLogger,
@@ -75,20 +96,16 @@ export function clientApi(client: Client, close: () => Promise<void>): Connected
   };
 }
 
-/** A database in a fresh temp dir plus a connected client: the common case. */
+/** A fresh database of the run's backend plus a connected client: the common case. */
 export async function setup(options: { owner?: string; limits?: Partial<Limits>; readOnly?: boolean } = {}) {
-  const tmp = tempDir();
-  const dbPath = join(tmp.dir, 'history.db');
-  const database = await openTestDatabase(dbPath);
+  const database = await freshDatabase();
   const api = await connect(database, options);
   return {
     ...api,
     database,
-    dbPath,
     async close() {
       await api.close();
       await database.close();
-      tmp.cleanup();
     },
   };
 }
