@@ -22,16 +22,17 @@ export interface Closable {
 
 export interface DistDatabase extends Closable {
   db: unknown;
+  provider: string;
 }
 
 export type DomainOp = (input: unknown) => Promise<unknown>;
 
 export interface DistModules {
-  openDatabase(o: { path: string; busyTimeoutMs: number; logger: unknown }): Promise<DistDatabase>;
+  openDatabase(o: { target: { provider: 'sqlite'; path: string }; busyTimeoutMs: number; logger: unknown }): Promise<DistDatabase>;
   createLogger(level: string): unknown;
   applyMigrations(conn: unknown, dir: string, logger: unknown): Promise<string[]>;
   DEFAULT_LIMITS: Record<string, number>;
-  HistoryStore: new (db: unknown, limits: unknown, busyTimeoutMs: number) => { forOwner(owner: string): Record<string, DomainOp> };
+  HistoryStore: new (database: DistDatabase, limits: unknown, busyTimeoutMs: number) => { forOwner(owner: string): Record<string, DomainOp> };
   createServer(deps: { history: unknown; logger: unknown; version: string; readOnly?: boolean }): {
     server: { connect(t: unknown): Promise<void> };
     close(): Promise<void>;

@@ -100,8 +100,8 @@ const camel = (tool: string) => tool.replace(/_(\w)/g, (_, c: string) => c.toUpp
 export async function profile(dist: DistModules, dbPath: string, ops: Record<string, OpCall>): Promise<Record<string, Breakdown>> {
   patchDriver();
   const logger = dist.createLogger('silent');
-  const database = await dist.openDatabase({ path: dbPath, busyTimeoutMs: 10_000, logger });
-  const history = new dist.HistoryStore(database.db, dist.DEFAULT_LIMITS, 10_000).forOwner('local');
+  const database = await dist.openDatabase({ target: { provider: 'sqlite', path: dbPath }, busyTimeoutMs: 10_000, logger });
+  const history = new dist.HistoryStore(database, dist.DEFAULT_LIMITS, 10_000).forOwner('local');
   const { server, close } = dist.createServer({ history, logger, version: 'bench' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);

@@ -46,8 +46,9 @@ describe('a full database', () => {
 
 describe('a read-only database', () => {
   it('refuses every write with a clear message and keeps serving reads', async () => {
-    const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${env.dbPath}`, readonly: true }) });
-    const ro = await connect({ db, close: () => db.$disconnect() });
+    if (env.database.target.provider !== 'sqlite') throw new Error('SQLite only');
+    const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${env.database.target.path}`, readonly: true }) });
+    const ro = await connect({ db, provider: 'sqlite', close: () => db.$disconnect() });
     try {
       const history = await ro.call('get_history', { conversation_id: id });
       expect(history.message_count).toBeGreaterThanOrEqual(1);
