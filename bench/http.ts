@@ -10,6 +10,7 @@
  *       (scripts/test-postgres.sh). Without either, only SQLite is measured.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +112,10 @@ async function measureBackend(backend: Backend): Promise<Record<string, Timing>>
 }
 
 async function main(): Promise<void> {
+  // The SDK's HTTP client passes one AbortSignal to every fetch, and Node 20's fetch leaves a
+  // listener on it per request: thousands of sequential calls trip the leak warning (client
+  // side only; the server is a separate process).
+  setMaxListeners(1_000_000);
   const pgUrl = process.env.BENCH_POSTGRES_URL?.trim() || process.env.CHAT_HISTORY_TEST_POSTGRES_URL?.trim();
   const backends: Array<() => Promise<Backend>> = [async () => sqliteBackend()];
   if (pgUrl) backends.push(() => postgresBackend(pgUrl));
