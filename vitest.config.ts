@@ -25,6 +25,7 @@ const BACKEND_NEUTRAL = [
   'http',
   'isolation',
   'postgres-concurrency',
+  'postgres-outage',
   'resources-prompts',
   'search',
   'tools',

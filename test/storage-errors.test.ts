@@ -81,4 +81,20 @@ describe('storageFailure', () => {
     loop.cause = loop;
     expect(storageFailure(loop)).toBeUndefined();
   });
+
+  it('finds PostgreSQL failures: SQLSTATEs, adapter kinds, socket codes', () => {
+    const prismaError = (cause: Record<string, unknown>) =>
+      Object.assign(new Error('x'), { code: 'P2010', meta: { driverAdapterError: { name: 'DriverAdapterError', cause } } });
+    expect(storageFailure(prismaError({ kind: 'postgres', code: '53100', originalCode: '53100' }))).toEqual({ kind: 'full', code: '53100' });
+    expect(storageFailure(prismaError({ kind: 'postgres', code: '25006', originalCode: '25006' }))?.kind).toBe('read_only');
+    expect(storageFailure(prismaError({ kind: 'postgres', code: '57P01', originalCode: '57P01' }))?.kind).toBe('unreachable');
+    expect(storageFailure(prismaError({ kind: 'DatabaseNotReachable', host: 'db', port: 5432 }))?.kind).toBe('unreachable');
+    expect(storageFailure(prismaError({ kind: 'TooManyConnections', originalCode: '53300' }))?.kind).toBe('unreachable');
+    expect(storageFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))?.kind).toBe('unreachable');
+    expect(storageFailure(new Error('Connection terminated unexpectedly'))?.kind).toBe('unreachable');
+    // Ordinary failures stay ordinary (they are bugs, or rules the domain reports itself).
+    expect(storageFailure(prismaError({ kind: 'UniqueConstraintViolation', originalCode: '23505' }))).toBeUndefined();
+    expect(storageFailure(prismaError({ kind: 'postgres', code: '42601', originalCode: '42601' }))).toBeUndefined();
+    expect(storageFailure(Object.assign(new Error('x'), { code: 'P2002' }))).toBeUndefined();
+  });
 });
