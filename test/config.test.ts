@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_OWNER, describeDatabase, loadConfig } from '../src/config.js';
 import { DEFAULT_LIMITS } from '../src/history/limits.js';
 import { defaultDatabasePath } from '../src/paths.js';
+import { CLI, requireBuiltCli } from './support/spawn.js';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -59,5 +61,20 @@ describe('default database location', () => {
     expect(defaultDatabasePath({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe(
       join('C:\\Users\\u\\AppData\\Roaming', 'chat-history-mcp', 'history.db'),
     );
+  });
+});
+
+describe('start-up against an unusable PostgreSQL', () => {
+  it('exits 1 with one line naming the URL without its password', () => {
+    requireBuiltCli();
+    const r = spawnSync(process.execPath, [CLI], {
+      encoding: 'utf8',
+      env: { ...process.env, CHAT_HISTORY_DB: '', DATABASE_URL: 'postgresql://app:s3cret@127.0.0.1:1/history' },
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^chat-history-mcp: cannot connect to PostgreSQL at postgresql:\/\/app:\*\*\*@127\.0\.0\.1:1\/history: .*ECONNREFUSED/);
+    expect(r.stderr).not.toContain('s3cret');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -7,6 +7,18 @@ import { openSqlite } from './sqlite.js';
 export type DatabaseTarget = { provider: 'sqlite'; path: string } | { provider: 'postgresql'; url: string };
 export type Provider = DatabaseTarget['provider'];
 
+/** The database for logs and messages: a SQLite path, or a PostgreSQL URL without its password. */
+export function describeDatabase(target: DatabaseTarget): string {
+  if (target.provider === 'sqlite') return target.path;
+  try {
+    const url = new URL(target.url);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgresql (unparsable URL)';
+  }
+}
+
 /**
  * The Prisma client the history layer queries with. Both backends' generated clients come
  * from schemas with the same models (test/schema-parity.test.ts), so their model APIs are
@@ -30,6 +42,12 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs: number;
   logger: Logger;
 }
+
+/**
+ * The database cannot be used at start (server unreachable, wrong credentials, no such
+ * database, a migration failed): a message for the operator, printed without a stack.
+ */
+export class DatabaseStartError extends Error {}
 
 /** Open the configured database, apply pending migrations, and hand out its Prisma client. */
 export function openDatabase(options: OpenDatabaseOptions): Promise<Database> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { DatabaseStartError, describeDatabase } from './client.js';
 import { type Migration, readMigrations, warnAboutUnknown } from './migrate.js';
 
 /**
@@ -30,7 +31,11 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
 export async function applyPostgresMigrations(url: string, dir: string, logger: Logger): Promise<string[]> {
   const migrations = readMigrations(dir);
   const client = new pg.Client({ connectionString: url, application_name: 'chat-history-mcp (migrations)' });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new DatabaseStartError(`cannot connect to PostgreSQL at ${describeDatabase({ provider: 'postgresql', url })}: ${(err as Error).message}`, { cause: err });
+  }
   try {
     const applied = await locked(client, async () => {
       await client.query(CREATE_MIGRATIONS_TABLE);
@@ -96,6 +101,7 @@ async function applyOne(client: pg.Client, m: Migration): Promise<boolean> {
       return true;
     });
   } catch (err) {
-    throw new Error(`migration ${m.name} failed and was rolled back: ${(err as Error).message}`, { cause: err });
+    throw new DatabaseStartError(`migration ${m.name} failed and was rolled back: ${(err as Error).message}`, { cause: err });
   }
 }
+
