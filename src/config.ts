@@ -1,5 +1,9 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ownerSchema } from './auth/owner.js';
+import type { DatabaseTarget } from './db/client.js';
+
+export { describeDatabase } from './db/client.js';
 import { DEFAULT_LIMITS } from './history/limits.js';
 import { LOG_LEVELS } from './logger.js';
 import { defaultDatabasePath } from './paths.js';
@@ -22,15 +26,26 @@ export interface CliFlags {
   maxMetadataKeys?: string;
   maxBatchBytes?: string;
   readOnly?: boolean;
+  /** `serve --http` only. */
+  port?: string;
+  host?: string;
 }
 
 export const DEFAULT_OWNER = 'local';
+export const DEFAULT_HTTP_PORT = 8808;
+/** Loopback: nothing beyond this machine reaches the server unless asked for. */
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
+const databaseSchema = z.discriminatedUnion('provider', [
+  z.object({ provider: z.literal('sqlite'), path: z.string().min(1) }),
+  z.object({ provider: z.literal('postgresql'), url: z.string().min(1) }),
+]);
+
 const configSchema = z.object({
-  dbPath: z.string().min(1),
-  owner: z.string().trim().min(1).max(200),
+  database: databaseSchema,
+  owner: ownerSchema,
   logLevel: z.enum(LOG_LEVELS),
   busyTimeoutMs: positiveInt(600_000),
   readOnly: z.boolean(),
@@ -41,12 +56,18 @@ const configSchema = z.object({
     maxMetadataKeys: positiveInt(10_000),
     maxBatchBytes: positiveInt(8 * 1024 * 1024),
   }),
+  /** Used by `serve --http` only; 0 picks a free port (the start-up log line names it). */
+  http: z.object({
+    port: z.coerce.number().int().min(0).max(65_535),
+    host: z.string().trim().min(1),
+  }),
 });
 export type Config = z.infer<typeof configSchema>;
 
 /** Where each setting comes from, for error messages: [flag, env var]. */
 const SOURCES: Record<string, [string, string]> = {
-  dbPath: ['--db', 'CHAT_HISTORY_DB'],
+  'database.path': ['--db', 'CHAT_HISTORY_DB'],
+  'database.url': ['DATABASE_URL', ''],
   owner: ['--owner', 'CHAT_HISTORY_OWNER'],
   logLevel: ['--log-level', 'LOG_LEVEL'],
   busyTimeoutMs: ['--busy-timeout-ms', 'CHAT_HISTORY_BUSY_TIMEOUT_MS'],
@@ -55,6 +76,8 @@ const SOURCES: Record<string, [string, string]> = {
   'limits.maxMetadataBytes': ['--max-metadata-bytes', 'CHAT_HISTORY_MAX_METADATA_BYTES'],
   'limits.maxMetadataKeys': ['--max-metadata-keys', 'CHAT_HISTORY_MAX_METADATA_KEYS'],
   'limits.maxBatchBytes': ['--max-batch-bytes', 'CHAT_HISTORY_MAX_BATCH_BYTES'],
+  'http.port': ['--port', 'CHAT_HISTORY_HTTP_PORT'],
+  'http.host': ['--host', 'CHAT_HISTORY_HTTP_HOST'],
 };
 
 export class ConfigError extends Error {}
@@ -62,7 +85,7 @@ export class ConfigError extends Error {}
 export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env): Config {
   const pick = (flag: string | undefined, key: string) => flag ?? nonEmpty(env[SOURCES[key]![1]]);
   const candidate = {
-    dbPath: databasePath(flags, env),
+    database: databaseTarget(flags, env),
     owner: pick(flags.owner, 'owner') ?? DEFAULT_OWNER,
     logLevel: pick(flags.logLevel, 'logLevel') ?? 'info',
     busyTimeoutMs: pick(flags.busyTimeoutMs, 'busyTimeoutMs') ?? 10_000,
@@ -74,6 +97,10 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
       maxMetadataKeys: pick(flags.maxMetadataKeys, 'limits.maxMetadataKeys') ?? DEFAULT_LIMITS.maxMetadataKeys,
       maxBatchBytes: pick(flags.maxBatchBytes, 'limits.maxBatchBytes') ?? DEFAULT_LIMITS.maxBatchBytes,
     },
+    http: {
+      port: pick(flags.port, 'http.port') ?? DEFAULT_HTTP_PORT,
+      host: pick(flags.host, 'http.host') ?? DEFAULT_HTTP_HOST,
+    },
   };
   const parsed = configSchema.safeParse(candidate);
   if (parsed.success) return parsed.data;
@@ -84,21 +111,21 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
   throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
 }
 
-/** --db, then CHAT_HISTORY_DB, then DATABASE_URL=file:…, then the user's data directory. */
-function databasePath(flags: CliFlags, env: NodeJS.ProcessEnv): string {
+/**
+ * --db, then CHAT_HISTORY_DB, then DATABASE_URL (file:… for SQLite, postgresql://… or
+ * postgres://… for PostgreSQL), then a SQLite file in the user's data directory.
+ */
+function databaseTarget(flags: CliFlags, env: NodeJS.ProcessEnv): DatabaseTarget {
   const explicit = flags.db ?? nonEmpty(env.CHAT_HISTORY_DB);
-  if (explicit !== undefined) return resolve(stripFileScheme(explicit));
-  const url = nonEmpty(env.DATABASE_URL);
-  if (url !== undefined) {
-    if (!url.startsWith('file:')) {
-      const scheme = url.split(':')[0];
-      throw new ConfigError(
-        `DATABASE_URL uses "${scheme}:", which this version does not support: use a file: URL (SQLite) or --db PATH`,
-      );
-    }
-    return resolve(stripFileScheme(url));
-  }
-  return defaultDatabasePath(env);
+  if (explicit !== undefined) return { provider: 'sqlite', path: resolve(stripFileScheme(explicit)) };
+  const url = nonEmpty(env.DATABASE_URL)?.trim();
+  if (url === undefined) return { provider: 'sqlite', path: defaultDatabasePath(env) };
+  if (url.startsWith('file:')) return { provider: 'sqlite', path: resolve(stripFileScheme(url)) };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { provider: 'postgresql', url };
+  const scheme = url.includes(':') ? `"${url.split(':')[0]}:"` : 'no scheme';
+  throw new ConfigError(
+    `DATABASE_URL has ${scheme}: use postgresql://user:password@host:5432/db (PostgreSQL) or file:PATH (SQLite)`,
+  );
 }
 
 function stripFileScheme(path: string): string {

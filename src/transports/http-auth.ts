@@ -1,0 +1,72 @@
+import type { RequestHandler, Response } from 'express';
+import { ownerSchema } from '../auth/owner.js';
+import type { TokenIdentity, TokenStore } from '../auth/tokens.js';
+import { sendJsonRpcError } from './http-errors.js';
+
+/** The header a service token names the owner it acts for in (one per request). */
+export const OWNER_HEADER = 'x-chat-history-owner';
+
+/** Who a request acts for: the token's owner, or with a service token the owner it named. */
+export interface RequestAuth extends TokenIdentity {
+  /** The owner whose memory this request reaches. */
+  actingOwner: string;
+}
+
+const REALM = 'Bearer realm="chat-history-mcp"';
+
+export function requestAuth(res: Response): RequestAuth {
+  return res.locals.auth as RequestAuth;
+}
+
+/**
+ * `Authorization: Bearer <secret>` → the owner, checked against the tokens table on every
+ * request (one indexed lookup), so a revoked token stops working at once on every instance.
+ *
+ * Written here rather than taken from the SDK's requireBearerAuth: that middleware refuses a
+ * token without `expiresAt` ("Token has no expiration time"), while ours live until revoked,
+ * and it puts error="invalid_token" on a request that sent no token at all, where RFC 6750
+ * §3.1 says to send no error code. The owner header rule is ours anyway.
+ *
+ * - no bearer token: 401, `WWW-Authenticate: Bearer realm=…`
+ * - unknown or revoked token: 401, with `error="invalid_token"`
+ * - X-Chat-History-Owner with an ordinary token: 403 (`error="insufficient_scope"`)
+ * - X-Chat-History-Owner with a service token but not a valid owner name: 400
+ *
+ * The secret itself is never logged or echoed.
+ */
+export function bearerAuth(tokens: TokenStore): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers.authorization;
+    const secret = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
+    if (secret === undefined) {
+      res.setHeader('WWW-Authenticate', REALM);
+      const how = 'send Authorization: Bearer <token> (an operator creates one with `chat-history-mcp token create --owner NAME`)';
+      sendJsonRpcError(res, 401, header === undefined ? `authentication required: ${how}` : `malformed Authorization header: ${how}`);
+      return;
+    }
+    const identity = await tokens.verify(secret);
+    if (identity === null) {
+      res.setHeader('WWW-Authenticate', `${REALM}, error="invalid_token", error_description="unknown or revoked token"`);
+      sendJsonRpcError(res, 401, 'invalid token: it is unknown or has been revoked');
+      return;
+    }
+
+    const named = req.headers[OWNER_HEADER];
+    let actingOwner = identity.owner;
+    if (named !== undefined) {
+      if (!identity.service) {
+        res.setHeader('WWW-Authenticate', `${REALM}, error="insufficient_scope", error_description="not a service token"`);
+        sendJsonRpcError(res, 403, 'X-Chat-History-Owner needs a service token (`token create --service`); this token acts only for its own owner');
+        return;
+      }
+      const parsed = ownerSchema.safeParse(Array.isArray(named) ? named.join(',') : named);
+      if (!parsed.success) {
+        sendJsonRpcError(res, 400, `X-Chat-History-Owner: ${parsed.error.issues[0]!.message} (an owner name is 1 to 200 characters)`);
+        return;
+      }
+      actingOwner = parsed.data;
+    }
+    res.locals.auth = { ...identity, actingOwner } satisfies RequestAuth;
+    next();
+  };
+}
