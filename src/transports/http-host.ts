@@ -20,7 +20,9 @@ export function isLoopback(host: string): boolean {
  */
 export function hostProtection(host: string): RequestHandler | undefined {
   if (!isLoopback(host)) return undefined;
-  const bound = isIP(host) === 6 || host === '::1' ? `[${host.replace(/^\[|\]$/g, '')}]` : host.toLowerCase();
+  // The bound address itself is a valid Host too (e.g. 127.0.0.2), in the URL form: [::1].
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  const bound = isIP(bare) === 6 ? `[${bare}]` : bare;
   const allowed = [...new Set(['localhost', '127.0.0.1', '[::1]', bound])];
   return hostHeaderValidation(allowed) as RequestHandler;
 }
