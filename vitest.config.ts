@@ -23,11 +23,13 @@ const BACKEND_NEUTRAL = [
   'history',
   'hostile-input',
   'http',
+  'http-cli',
   'isolation',
   'postgres-concurrency',
   'postgres-outage',
   'resources-prompts',
   'search',
+  'tokens',
   'tools',
 ].map((name) => `test/${name}.test.ts`);
 
