@@ -40,6 +40,21 @@ const TRANSPORTS: Record<string, (database: Database) => Promise<Pair>> = {
       },
     };
   },
+  // One service token, the owner named per request: a chatbot backend's memory per end user.
+  'http, service token + X-Chat-History-Owner': async (database) => {
+    const service = await new TokenStore(database.db).create({ owner: 'backend', service: true });
+    const http = await startTestHttp(database);
+    const alice = await connectHttp(http.url, service.secret, { 'X-Chat-History-Owner': 'alice' });
+    const bob = await connectHttp(http.url, service.secret, { 'X-Chat-History-Owner': 'bob' });
+    return {
+      alice,
+      bob,
+      async close() {
+        await Promise.all([alice.close(), bob.close()]);
+        await http.close();
+      },
+    };
+  },
 };
 
 describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
@@ -119,6 +134,29 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
       const bobs = (await bob.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id);
       expect(bobs).toContain(mine.conversation.id);
       expect(bobs).not.toContain(aliceId);
+    });
+
+    it("resources and prompts treat alice's conversation exactly like a missing one", async () => {
+      const failure = (p: Promise<unknown>) => p.then(() => new Error('unexpectedly succeeded'), (e: Error & { code?: number }) => e);
+      for (const uri of [`conversation://${aliceId}`, `conversation://${aliceId}/transcript.md`]) {
+        const theirs = await failure(bob.client.readResource({ uri }));
+        const absent = await failure(bob.client.readResource({ uri: uri.replace(aliceId, missing) }));
+        expect((theirs as { code?: number }).code, uri).toBe(-32002);
+        expect(theirs.message.replace(aliceId, 'ID'), uri).toBe(absent.message.replace(missing, 'ID'));
+      }
+      const listed = (await bob.client.listResources()).resources.map((r) => r.uri);
+      expect(listed.some((uri) => uri.includes(aliceId))).toBe(false);
+      const completion = await bob.client.complete({
+        ref: { type: 'ref/resource', uri: 'conversation://{id}' },
+        argument: { name: 'id', value: aliceId.slice(0, 8) },
+      });
+      expect(completion.completion.values).not.toContain(aliceId);
+      for (const name of ['resume_conversation', 'summarize_conversation']) {
+        const theirs = await failure(bob.client.getPrompt({ name, arguments: { conversation_id: aliceId } }));
+        const absent = await failure(bob.client.getPrompt({ name, arguments: { conversation_id: missing } }));
+        expect(theirs.message, name).toMatch(new RegExp(`conversation ${aliceId} not found`));
+        expect(theirs.message.replace(aliceId, 'ID'), name).toBe(absent.message.replace(missing, 'ID'));
+      }
     });
 
     it("alice's data is unchanged afterwards", async () => {
