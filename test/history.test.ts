@@ -98,3 +98,22 @@ describe('get_history', () => {
     expect(await env.callError('get_history', { conversation_id: 'nope' })).toMatch(/^conversation nope not found:/);
   });
 });
+
+describe('seq inputs beyond any possible seq', () => {
+  it('are refused naming the field, the same on every backend (seq is a 32-bit column)', async () => {
+    const id = await conversationWith(2);
+    const huge = 2 ** 31;
+    for (const [tool, args, field] of [
+      ['get_history', { after_seq: huge }, 'after_seq'],
+      ['get_history', { before_seq: Number.MAX_SAFE_INTEGER }, 'before_seq'],
+      ['delete_messages', { from_seq: huge }, 'from_seq'],
+      ['fork_conversation', { through_seq: huge }, 'through_seq'],
+      ['set_summary', { through_seq: huge, summary: 's' }, 'through_seq'],
+    ] as const) {
+      expect(await env.callError(tool, { conversation_id: id, ...args }), tool).toMatch(new RegExp(`at most 2147483647.*${field}`));
+    }
+    // The largest allowed value is an ordinary miss.
+    expect((await env.call('get_history', { conversation_id: id, after_seq: 2 ** 31 - 1 })).messages).toEqual([]);
+    expect((await env.call('get_history', { conversation_id: id })).messages).toHaveLength(2);
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Limits, utf8Bytes } from './limits.js';
-import { conversationIdSchema, text } from './schemas.js';
+import { conversationIdSchema, seqInt, text } from './schemas.js';
 import { ENCODING } from './tokens.js';
 
 /** Inputs of get_context and set_summary. */
@@ -45,10 +45,7 @@ export function setSummaryInputSchema(limits: Limits) {
         message: `summary is over the limit of ${limits.maxContentBytes} UTF-8 bytes (server option --max-content-bytes)`,
       })
       .describe('Your summary of messages 1..through_seq, written so that it can stand in for them in a prompt.'),
-    through_seq: z
-      .int('through_seq must be an integer')
-      .min(1, 'through_seq must be at least 1')
-      .describe(
+    through_seq: seqInt(1, 'through_seq').describe(
         'The last seq the summary covers (1..message_count). Pick the end of a turn: tool results after ' +
           'through_seq that answer calls before it cannot be shown without their call and are left out.',
       ),

@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { FIXED_LIMITS as F } from './limits.js';
-import { conversationIdSchema, text } from './schemas.js';
+import { conversationIdSchema, seqInt, text } from './schemas.js';
 
 /** Inputs of the tools that branch or rewind a conversation. */
 
 export const forkInputSchema = z.strictObject({
   conversation_id: conversationIdSchema,
-  through_seq: z
-    .int('number must be an integer')
-    .min(1, 'number must be at least 1')
+  through_seq: seqInt(1)
     .optional()
     .describe('Copy messages 1..through_seq (default: all of them).'),
   title: text(F.titleChars).optional().describe('Title of the new conversation (default: the original title + " (fork)").'),
@@ -17,9 +15,6 @@ export type ForkInput = z.infer<typeof forkInputSchema>;
 
 export const deleteMessagesInputSchema = z.strictObject({
   conversation_id: conversationIdSchema,
-  from_seq: z
-    .int('number must be an integer')
-    .min(1, 'number must be at least 1')
-    .describe('First seq to delete; it and every later message are removed.'),
+  from_seq: seqInt(1).describe('First seq to delete; it and every later message are removed.'),
 });
 export type DeleteMessagesInput = z.infer<typeof deleteMessagesInputSchema>;

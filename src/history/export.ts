@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SEQ } from './schemas.js';
 import { conversationNotFound, HistoryError } from './errors.js';
 import { type ExportPageView, exportInputSchema } from './format-schemas.js';
 import { type ExportFormat, EXPORT_FORMATS, RENDERERS, renderedBytes, type Renderer } from './formats/index.js';
@@ -98,7 +99,8 @@ function pageLength(
   return lo;
 }
 
-const cursorPayload = z.tuple([z.string(), z.enum(EXPORT_FORMATS), z.int().min(1)]);
+// The seq is bounded like every seq input (a forged one must not reach the database).
+const cursorPayload = z.tuple([z.string(), z.enum(EXPORT_FORMATS), z.int().min(1).max(MAX_SEQ)]);
 
 function encodeExportCursor(conversationId: string, format: ExportFormat, seq: number): string {
   return Buffer.from(JSON.stringify([conversationId, format, seq])).toString('base64url');

@@ -25,11 +25,12 @@ export async function getHistory(s: Scope, raw: unknown): Promise<HistoryPageVie
 
   // Walk away from the anchor: forwards from after_seq, otherwise backwards from before_seq
   // (or from the end); either way (conversation_id, seq) is the index that serves it.
-  // Bounded by the count read above, so a concurrent append cannot show a seq beyond it.
+  // Bounded by the count read above, so a concurrent append cannot show a seq beyond it
+  // (and no bound exceeds the seq column's range, which PostgreSQL would refuse).
   const page = await readMessagePage(s.db, {
     conversationId,
-    fromSeq: forward ? input.after_seq! + 1 : 1,
-    toSeq: forward ? total : (input.before_seq ?? total + 1) - 1,
+    fromSeq: forward ? Math.min(input.after_seq!, total) + 1 : 1,
+    toSeq: forward ? total : Math.min(input.before_seq ?? total + 1, total + 1) - 1,
     from: forward ? 'start' : 'end',
     limit,
   });

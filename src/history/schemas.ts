@@ -212,7 +212,22 @@ export const listConversationsInputSchema = z.strictObject({
 });
 export type ListConversationsInput = z.infer<typeof listConversationsInputSchema>;
 
-const seqSchema = z.int('number must be an integer').min(0, 'number must be 0 or more');
+/**
+ * The largest seq there can be: seq and message_count are 32-bit INTEGER columns (on
+ * PostgreSQL a larger number would not even compare with them). Bounding every seq input
+ * here gives the same "at most …" error on both backends instead of a database error.
+ */
+export const MAX_SEQ = 2_147_483_647;
+
+/** A seq-valued input: an integer from `min` to MAX_SEQ. `subject` starts the error messages. */
+export function seqInt(min: number, subject = 'number') {
+  return z
+    .int(`${subject} must be an integer`)
+    .min(min, min === 0 ? `${subject} must be 0 or more` : `${subject} must be at least ${min}`)
+    .max(MAX_SEQ, `${subject} must be at most ${MAX_SEQ} (no conversation holds more messages)`);
+}
+
+const seqSchema = seqInt(0);
 
 export const getHistoryInputSchema = z
   .strictObject({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { HistoryError } from './errors.js';
+import { MAX_SEQ } from './schemas.js';
 
 /**
  * Opaque keyset cursor for search_messages: the (score, FTS row) of the last hit served,
@@ -14,7 +15,8 @@ export interface SearchPosition {
   ftsRowid: number;
 }
 
-const payload = z.tuple([z.number(), z.int().min(0), z.string().length(16)]);
+// The row key is a 32-bit INTEGER column: a forged larger one must not reach the database.
+const payload = z.tuple([z.number(), z.int().min(0).max(MAX_SEQ), z.string().length(16)]);
 
 export function searchFingerprint(search: unknown): string {
   return createHash('sha256').update(JSON.stringify(search)).digest('hex').slice(0, 16);
