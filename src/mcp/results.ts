@@ -28,7 +28,7 @@ export function toolError(err: unknown, tool: string, logger: Logger): CallToolR
   const storage = storageFailure(err);
   if (storage !== undefined) {
     // A disk that is full, read-only or failing: say so, rather than "internal error, try again".
-    logger.error({ tool, storage: storage.kind, code: storage.code, ...errorSummary(err) }, 'storage failure');
+    logger.error({ tool, storage: storage.kind, [storage.code.startsWith('SQLITE_') ? 'sqlite' : 'postgres']: storage.code, ...errorSummary(err) }, 'storage failure');
     return errorResult(STORAGE_FAILURE_MESSAGES[storage.kind]);
   }
   logger.error({ tool, ...errorSummary(err) }, 'tool failed');
