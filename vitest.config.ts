@@ -54,7 +54,9 @@ if (postgresUrl) {
   });
 } else if (requirePostgres) {
   throw new Error('CHAT_HISTORY_TEST_REQUIRE_POSTGRES is set but CHAT_HISTORY_TEST_POSTGRES_URL is not: start scripts/test-postgres.sh');
-} else {
+} else if (process.env.CHAT_HISTORY_TEST_SKIP_NOTICE_SHOWN === undefined) {
+  // vitest evaluates this file more than once per run: say it once.
+  process.env.CHAT_HISTORY_TEST_SKIP_NOTICE_SHOWN = '1';
   process.stderr.write(
     '\n*** PostgreSQL tests SKIPPED: CHAT_HISTORY_TEST_POSTGRES_URL is not set. ' +
       'Run `eval "$(scripts/test-postgres.sh start)"` first to include them. ***\n\n',
