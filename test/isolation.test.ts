@@ -28,34 +28,29 @@ const TRANSPORTS: Record<string, (database: Database) => Promise<Pair>> = {
     const tokens = new TokenStore(database.db);
     const aliceToken = await tokens.create({ owner: 'alice' });
     const bobToken = await tokens.create({ owner: 'bob' });
-    const http = await startTestHttp(database);
-    const alice = await connectHttp(http.url, aliceToken.secret);
-    const bob = await connectHttp(http.url, bobToken.secret);
-    return {
-      alice,
-      bob,
-      async close() {
-        await Promise.all([alice.close(), bob.close()]);
-        await http.close();
-      },
-    };
+    return httpPair(database, [aliceToken.secret, {}], [bobToken.secret, {}]);
   },
   // One service token, the owner named per request: a chatbot backend's memory per end user.
   'http, service token + X-Chat-History-Owner': async (database) => {
     const service = await new TokenStore(database.db).create({ owner: 'backend', service: true });
-    const http = await startTestHttp(database);
-    const alice = await connectHttp(http.url, service.secret, { 'X-Chat-History-Owner': 'alice' });
-    const bob = await connectHttp(http.url, service.secret, { 'X-Chat-History-Owner': 'bob' });
-    return {
-      alice,
-      bob,
-      async close() {
-        await Promise.all([alice.close(), bob.close()]);
-        await http.close();
-      },
-    };
+    return httpPair(database, [service.secret, { 'X-Chat-History-Owner': 'alice' }], [service.secret, { 'X-Chat-History-Owner': 'bob' }]);
   },
 };
+
+/** One HTTP server; alice and bob each connect with their [token, extra headers]. */
+async function httpPair(database: Database, as: [string, Record<string, string>], bs: [string, Record<string, string>]): Promise<Pair> {
+  const http = await startTestHttp(database);
+  const alice = await connectHttp(http.url, ...as);
+  const bob = await connectHttp(http.url, ...bs);
+  return {
+    alice,
+    bob,
+    async close() {
+      await Promise.all([alice.close(), bob.close()]);
+      await http.close();
+    },
+  };
+}
 
 describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
   let database: Database;

@@ -1,7 +1,6 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE_FAILURE_MESSAGES } from '../src/history/storage-errors.js';
-import { postgresAdminUrl, testBackend } from './support/backend.js';
+import { adminQuery, postgresAdminUrl, testBackend } from './support/backend.js';
 import { setup } from './support/harness.js';
 
 /**
@@ -13,15 +12,7 @@ import { setup } from './support/harness.js';
 describe.runIf(testBackend() === 'postgresql')('PostgreSQL outage', () => {
   let env: Awaited<ReturnType<typeof setup>>;
   let id: string;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: postgresAdminUrl() });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = (sql: string) => adminQuery(postgresAdminUrl()!, sql);
   const dbName = () => {
     if (env.database.target.provider !== 'postgresql') throw new Error('PostgreSQL only');
     return new URL(env.database.target.url).pathname.slice(1);

@@ -12,6 +12,7 @@ import { bearerAuth, requestAuth } from './http-auth.js';
 import { sendJsonRpcError } from './http-errors.js';
 import { hostProtection, isLoopback } from './http-host.js';
 import { ServerPool } from './server-pool.js';
+import { InFlight } from './in-flight.js';
 
 export interface HttpServerOptions {
   store: HistoryStore;
@@ -163,34 +164,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await pool.close();
     })());
   return { url, close };
-}
-
-/** Requests being handled, and a way to wait until there are none. */
-class InFlight {
-  count = 0;
-  private waiters: Array<() => void> = [];
-
-  start(): () => void {
-    this.count++;
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      if (--this.count === 0) for (const w of this.waiters.splice(0)) w();
-    };
-  }
-
-  /** True once none are left; false when the timeout came first. */
-  drained(timeoutMs: number): Promise<boolean> {
-    if (this.count === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.waiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
 }
 
 /** One line per request at debug: never a header value, so never a secret. */

@@ -42,15 +42,21 @@ export async function freshTarget(provider: Provider = testBackend()): Promise<F
   if (admin === undefined) throw new Error('CHAT_HISTORY_TEST_POSTGRES_URL is not set (see scripts/test-postgres.sh)');
   const name = `chm_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(admin, `CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
   return {
-    target: { provider: 'postgresql', url: url.toString() },
+    target: { provider: 'postgresql', url: databaseUrl(admin, name) },
     drop: () => adminQuery(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
+/** The same server and credentials as `url`, another database. */
+export function databaseUrl(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** One statement on its own connection (CREATE/DROP DATABASE cannot run in a pool's transaction). */
+export async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

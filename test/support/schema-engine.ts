@@ -41,7 +41,8 @@ import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { DiffTarget, MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
+import { adminQuery, databaseUrl } from './backend.js';
+import type pg from 'pg';
 // Installed with (and versioned by) @prisma/adapter-better-sqlite3.
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -115,20 +116,8 @@ function inMemoryFactory(opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAda
  *   parameters instead: the simple protocol, which runs a whole script as it is.
  */
 function postgresFactory(url: string, opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAdapterFactory {
-  const forDatabase = (database: string) => {
-    const u = new URL(url);
-    u.pathname = `/${database}`;
-    return new PrismaPg({ connectionString: u.toString() });
-  };
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const forDatabase = (database: string) => new PrismaPg({ connectionString: databaseUrl(url, database) });
+  const admin = (sql: string) => adminQuery(url, sql);
   const track = async (adapter: Promise<SqlDriverAdapter>, onDispose?: () => Promise<void>) => {
     const a = await adapter;
     const executeRaw = a.executeRaw.bind(a);
