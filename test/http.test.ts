@@ -228,12 +228,33 @@ describe('start-up', () => {
       await empty.close();
     }
   });
+
+  it('beyond loopback (0.0.0.0): refuses to start without a token; with one, takes any Host name and still demands the token', async () => {
+    const db = await freshDatabase();
+    try {
+      await expect(startTestHttp(db, { host: '0.0.0.0' })).rejects.toThrow(/needs a bearer token/);
+      const secret = (await new TokenStore(db.db).create({ owner: 'lb' })).secret;
+      const wide = await startTestHttp(db, { host: '0.0.0.0' });
+      try {
+        const port = new URL(wide.url).port;
+        // Behind a load balancer the Host is the service's public name: no rebinding check.
+        expect(await healthzWithHost('memory.example.com', port)).toBe(200);
+        const local = `http://127.0.0.1:${port}/mcp`;
+        expect((await postMcp(local, listToolsRequest)).status).toBe(401);
+        expect((await postMcp(local, listToolsRequest, { Authorization: `Bearer ${secret}` })).status).toBe(200);
+      } finally {
+        await wide.close();
+      }
+    } finally {
+      await db.close();
+    }
+  });
 });
 
 /** GET /healthz on the test server with a chosen Host header (fetch would send the URL's). */
-function healthzWithHost(host: string): Promise<number> {
+function healthzWithHost(host: string, port = new URL(http.url).port): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: new URL(http.url).port, path: '/healthz', headers: { Host: host } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: '/healthz', headers: { Host: host } }, (res) => {
       res.resume();
       resolve(res.statusCode!);
     });
