@@ -5,6 +5,7 @@ import { PrismaClient } from '../generated/sqlite/client.js';
 import type { Logger } from '../logger.js';
 import type { Database } from './client.js';
 import { applyMigrations, sqliteMigrationsDir } from './migrate.js';
+import { serialized } from './sqlite-serial.js';
 
 export interface OpenSqliteOptions {
   /** Path of the SQLite file; its directory is created when missing. */
@@ -33,7 +34,8 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Database> 
     await migrator.dispose();
   }
 
-  const db = new PrismaClient({ adapter });
+  // Statements wait behind open transactions: see sqlite-serial.ts for the data it lost before.
+  const db = new PrismaClient({ adapter: serialized(adapter) });
   // Per-connection settings. NORMAL is durable in WAL mode except for the last transactions
   // before a power loss (never corruption).
   await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
