@@ -29,6 +29,7 @@ const BACKEND_NEUTRAL = [
   'postgres-outage',
   'resources-prompts',
   'search',
+  'timestamps',
   'tokens',
   'tools',
 ].map((name) => `test/${name}.test.ts`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HistoryError } from './errors.js';
+import { timestampSchema } from './timestamps.js';
 
 /**
  * Opaque keyset cursor for list_conversations: the (updated_at, id) of the last row served.
@@ -11,7 +12,9 @@ export interface ListPosition {
   id: string;
 }
 
-const payload = z.tuple([z.iso.datetime({ offset: true }), z.string().min(1).max(100)]);
+// Only an instant the store can hold: a forged one must not reach the database (PostgreSQL
+// refuses year 0), and every row's own instant is in that range (see timestamps.ts).
+const payload = z.tuple([timestampSchema('cursor'), z.string().min(1).max(100)]);
 
 export function encodeCursor(pos: ListPosition): string {
   return Buffer.from(JSON.stringify([pos.updatedAt.toISOString(), pos.id])).toString('base64url');

@@ -1,16 +1,24 @@
 import { z } from 'zod';
 import { FIXED_LIMITS as F } from './limits.js';
 import { conversationIdSchema, ROLES, text } from './schemas.js';
+import { INSTANT_RANGE, inInstantRange } from './timestamps.js';
 
 /** Input and output of search_messages. */
 
 const dateTime = z.iso.datetime({ offset: true });
 const dateOnly = z.iso.date();
 
-/** An instant as ISO-8601: a date (midnight UTC) or a date-time with Z or an offset. */
-const instant = text(40).refine((v) => dateTime.safeParse(v).success || dateOnly.safeParse(v).success, {
-  message: 'timestamp must be ISO-8601, e.g. 2025-01-31 or 2025-01-31T09:30:00Z',
-});
+/**
+ * An instant as ISO-8601: a date (midnight UTC) or a date-time with Z or an offset, within
+ * the range the store holds (timestamps.ts): outside it the database would compare or
+ * refuse it differently on each backend.
+ */
+const instant = text(40)
+  .refine((v) => dateTime.safeParse(v).success || dateOnly.safeParse(v).success, {
+    message: 'timestamp must be ISO-8601, e.g. 2025-01-31 or 2025-01-31T09:30:00Z',
+    abort: true,
+  })
+  .refine((v) => inInstantRange(toInstant(v)), { message: `timestamp must be ${INSTANT_RANGE}` });
 
 export const searchMessagesInputSchema = z
   .strictObject({

@@ -129,4 +129,8 @@ export const forgedCursor: fc.Arbitrary<string> = fc.oneof(
     .tuple(fc.constantFrom('2025-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', 'not a date', '', '1970-01-01T00:00:00Z'), fc.string({ maxLength: 30 }), anyJson)
     .map((parts) => Buffer.from(JSON.stringify(parts)).toString('base64url')),
   fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64')),
+  // A list cursor's shape with an instant the store cannot hold (year 0, year 10000 in UTC).
+  fc
+    .tuple(fc.constantFrom('0000-01-01T00:00:00.000Z', '+010000-01-01T13:59:59.000Z', '9999-12-31T23:59:59-14:00', '-000001-01-01T00:00:00.000Z'), fc.uuid())
+    .map((parts) => Buffer.from(JSON.stringify(parts)).toString('base64url')),
 );

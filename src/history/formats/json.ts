@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timestampSchema } from '../timestamps.js';
 import { invalidField } from '../validate.js';
 import type { MessageView } from '../views.js';
 import { breakBeforeNonTool, type PageSource, parseAt, type ParsedImport, type Renderer } from './types.js';
@@ -38,7 +39,7 @@ export const jsonRenderer: Renderer = {
   canBreak: breakBeforeNonTool,
 };
 
-const timestamp = z.iso.datetime({ offset: true, error: 'created_at must be an ISO-8601 timestamp' });
+const createdAtSchema = timestampSchema('created_at');
 
 const documentSchema = z.strictObject({
   format: z.literal(JSON_FORMAT_TAG, `format must be "${JSON_FORMAT_TAG}"`),
@@ -47,8 +48,8 @@ const documentSchema = z.strictObject({
     title: z.string().nullable().optional(),
     key: z.string().nullable().optional(),
     metadata: z.unknown().optional(),
-    created_at: timestamp.optional(),
-    updated_at: timestamp.optional(),
+    created_at: createdAtSchema.optional(),
+    updated_at: timestampSchema('updated_at').optional(),
   }),
   messages: z.array(z.record(z.string(), z.unknown()), 'messages must be an array of message objects'),
 });
@@ -85,7 +86,7 @@ export function parseJson(data: unknown): ParsedImport {
 }
 
 function checkTimestamp(value: unknown, i: number): string {
-  const parsed = timestamp.safeParse(value);
-  if (!parsed.success) throw invalidField(['data', 'messages', i, 'created_at'], 'created_at must be an ISO-8601 timestamp');
+  const parsed = createdAtSchema.safeParse(value);
+  if (!parsed.success) throw invalidField(['data', 'messages', i, 'created_at'], parsed.error.issues[0]!.message);
   return parsed.data;
 }
