@@ -17,6 +17,7 @@ const BACKEND_NEUTRAL = [
   'branching',
   'concurrency',
   'context',
+  'deep-arguments',
   'conversations',
   'drift',
   'export-import',

@@ -35,7 +35,7 @@ export const conversationIdSchema = text(F.conversationIdChars)
   .describe('Id of the conversation, as returned by create_conversation or list_conversations.');
 
 /** Depth of a JSON value, measured without recursion so hostile nesting cannot overflow the stack. */
-function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
+export function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;

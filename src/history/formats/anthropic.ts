@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { invalidField } from '../validate.js';
 import type { MessageView } from '../views.js';
+import { ARGUMENTS_JSON_DEPTH, argumentsAsJson, tooDeepForArguments } from './arguments-json.js';
 import { parseAt, type ParsedImport, type Renderer } from './types.js';
 
 /**
@@ -27,15 +28,12 @@ const RAW = '_raw';
 /**
  * `input` must be a JSON object. Arguments that are not one (invalid JSON, an array, a string)
  * are wrapped as `{ "_raw": "<arguments>" }`; so is an object whose only key is `_raw`, so
- * that import can always unwrap `{ _raw }` back to the exact string.
+ * that import can always unwrap `{ _raw }` back to the exact string; and so is an object
+ * nested deeper than ARGUMENTS_JSON_DEPTH levels (see arguments-json.ts).
  */
 export function toolInput(args: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(args);
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !isRawWrapper(v)) return v as Record<string, unknown>;
-  } catch {
-    // Not JSON: carried verbatim below.
-  }
+  const v = argumentsAsJson(args)?.value;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && !isRawWrapper(v)) return v as Record<string, unknown>;
   return { [RAW]: args };
 }
 
@@ -149,6 +147,14 @@ export function parseAnthropic(data: unknown): ParsedImport {
         current = turn.role === 'assistant' ? { message, origin } : undefined;
       } else if (raw.type === 'tool_use' && turn.role === 'assistant') {
         const block = parseAt(toolUseBlock, raw, path);
+        // Serializing deeper input would overflow the stack; export never writes it (it wraps
+        // such arguments as { _raw }), and that form is how to import them.
+        if (tooDeepForArguments(block.input)) {
+          throw invalidField(
+            [...path, 'input'],
+            `input is nested deeper than ${ARGUMENTS_JSON_DEPTH} levels: give such arguments as { "_raw": "<the arguments as a JSON string>" }, which is stored as that string`,
+          );
+        }
         if (current === undefined) {
           current = { message: { role: 'assistant', content: null }, origin: { base: path, content: path, calls: [] } };
           add(current.message, current.origin);

@@ -1,10 +1,12 @@
 import type { MessageView } from '../views.js';
+import { displayArguments } from './arguments-json.js';
 import { breakBeforeNonTool, type Renderer } from './types.js';
 
 /**
  * A transcript for people: the title, then each message under a `##` heading naming its role
  * (and name), its content as-is. An assistant's tool calls follow it, each as a fenced JSON
- * block (arguments pretty-printed when they parse as JSON, else shown raw), with the result
+ * block (arguments pretty-printed when they parse as JSON, else shown raw; JSON too deep or
+ * too long once pretty-printed is shown raw too, see arguments-json.ts), with the result
  * that answers it right under it. Metadata and timestamps are left out. Every block starts
  * with a blank line and ends with a newline, so pages concatenate into the whole transcript.
  */
@@ -25,11 +27,8 @@ function code(s: string): string {
 }
 
 function prettyArguments(args: string): string {
-  try {
-    return fenced(JSON.stringify(JSON.parse(args), null, 2), 'json');
-  } catch {
-    return fenced(args);
-  }
+  const shown = displayArguments(args);
+  return fenced(shown.text, shown.json ? 'json' : '');
 }
 
 function heading(m: MessageView): string {
