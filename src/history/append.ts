@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { Prisma } from '../generated/sqlite/client.js';
 import { HistoryError } from './errors.js';
 import { inConversationTransaction } from './locked.js';
+import { hashRequest, sameRequest } from './request-hash.js';
 import type { AppendInput, MessageInput } from './schemas.js';
 import type { Scope, Tx } from './scope.js';
 import { invalidField, parseInput } from './validate.js';
@@ -33,7 +33,7 @@ export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedVi
         const prior = await tx.idempotencyKey.findUnique({
           where: { conversationId_key: { conversationId, key: input.idempotency_key } },
         });
-        if (prior) throw new Replay(replayOf(prior, requestHash));
+        if (prior) throw new Replay(replayOf(prior, requestHash, input.messages));
       }
       await checkToolCallsAgainstStore(tx, conversationId, input.messages);
 
@@ -150,12 +150,12 @@ async function checkToolCallsAgainstStore(tx: Tx, conversationId: string, messag
   });
 }
 
-function hashRequest(messages: readonly MessageInput[]): string {
-  return createHash('sha256').update(JSON.stringify(messages)).digest('hex');
-}
-
-function replayOf(prior: { key: string; requestHash: string; response: string }, requestHash: string): AppendedView {
-  if (prior.requestHash !== requestHash) {
+function replayOf(
+  prior: { key: string; requestHash: string; response: string },
+  requestHash: string,
+  messages: readonly MessageInput[],
+): AppendedView {
+  if (!sameRequest(prior.requestHash, requestHash, messages)) {
     throw new HistoryError(
       'conflict',
       `idempotency_key "${prior.key}" was already used for different messages; use a new key for a new append`,
