@@ -9,8 +9,10 @@ import type { HistoryStore } from '../history/store.js';
 import type { Logger } from '../logger.js';
 import { createServer } from '../mcp/server.js';
 import { bearerAuth, requestAuth } from './http-auth.js';
+import { continueOnlyWhenRead, jsonBody } from './http-body.js';
 import { sendJsonRpcError } from './http-errors.js';
 import { hostProtection, isLoopback } from './http-host.js';
+import { refuseUnreadable } from './http-unreadable.js';
 import { ServerPool } from './server-pool.js';
 import { InFlight } from './in-flight.js';
 
@@ -134,15 +136,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
   };
   // Auth before the body is read: an unauthenticated client cannot make us buffer megabytes.
-  app.post('/mcp', bearerAuth(tokens), express.json({ limit: maxBodyBytes }), handleMcp);
+  app.post('/mcp', bearerAuth(tokens), jsonBody(maxBodyBytes), refuseUnreadable, handleMcp);
   app.all('/mcp', (_req, res) => {
     res.setHeader('Allow', 'POST');
     sendJsonRpcError(res, 405, 'method not allowed: this server is stateless, POST JSON-RPC to /mcp (no SSE stream, no sessions)');
   });
   app.use((_req, res) => sendJsonRpcError(res, 404, 'not found: the MCP endpoint is POST /mcp, the health check GET /healthz'));
-  app.use(errorHandler(logger, maxBodyBytes));
+  app.use(errorHandler(logger));
 
   const server = await listen(app, options.port, host);
+  continueOnlyWhenRead(server);
   server.headersTimeout = options.headersTimeoutMs ?? 66_000;
   server.requestTimeout = options.requestTimeoutMs ?? 120_000;
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
@@ -188,19 +191,10 @@ function requestLog(logger: Logger): RequestHandler {
   };
 }
 
-/** Body parser failures and anything thrown: a JSON-RPC error, never an HTML page or a stack. */
-function errorHandler(logger: Logger, maxBodyBytes: number): ErrorRequestHandler {
-  return (err: { type?: string; status?: number; message?: string }, _req, res, _next) => {
-    if (err.type === 'entity.too.large') {
-      sendJsonRpcError(
-        res,
-        413,
-        `request body too large: this server reads at most ${maxBodyBytes} bytes per request ` +
-          '(2 × --max-batch-bytes + 1 MiB): append fewer or smaller messages per call',
-      );
-    } else if (err.type === 'entity.parse.failed') {
-      sendJsonRpcError(res, 400, 'parse error: the body is not valid JSON', -32700);
-    } else if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+/** Anything thrown: a JSON-RPC error, never an HTML page or a stack (body errors: http-body.ts). */
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: { status?: number; message?: string }, _req, res, _next) => {
+    if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
       sendJsonRpcError(res, err.status, `bad request: ${err.message ?? 'unreadable body'}`);
     } else {
       logger.error({ err: err.message }, 'http request failed');
