@@ -25,6 +25,7 @@ const BACKEND_NEUTRAL = [
   'hostile-input',
   'http',
   'http-cli',
+  'http-owner',
   'idempotent-retry',
   'isolation',
   'postgres-concurrency',

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../src/auth/tokens.js';
 import type { Database, DatabaseTarget } from '../src/db/client.js';
 import { freshDatabase } from './support/harness.js';
-import { connectHttp, postMcp } from './support/http.js';
+import { connectHttp, postMcp, postWithHeaderBytes } from './support/http.js';
 import { runCli, startHttpCli } from './support/spawn-http.js';
 import { startServer } from './support/spawn.js';
 
@@ -156,6 +156,31 @@ describe('serve', () => {
     expect(stored).toBe(100);
     const log = server.stderr();
     expect(log.indexOf('"tool":"append_messages"'), log).toBeGreaterThan(log.indexOf('"msg":"stopping"'));
+  });
+
+  it('`token create --owner josé` and a service token naming josé (raw UTF-8 or UTF-8\'\'-encoded) reach the same conversations', slow, async () => {
+    const own = runCli(database.target, ['token', 'create', '--owner', 'josé']);
+    expect(own.stderr).toContain('for owner "josé"');
+    const relay = runCli(database.target, ['token', 'create', '--owner', 'relay', '--service']).stdout.trim();
+    const server = await startHttpCli(database.target);
+    try {
+      const asJose = await connectHttp(server.url, own.stdout.trim());
+      const id = (await asJose.call('create_conversation', { title: 'olé' })).conversation.id as string;
+      await asJose.close();
+      const ids = (page: { conversations: Array<{ id: string }> }) => page.conversations.map((c) => c.id);
+
+      const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_conversations', arguments: {} } };
+      const raw = await postWithHeaderBytes(server.url, { Authorization: `Bearer ${relay}`, 'X-Chat-History-Owner': Buffer.from('josé') }, call);
+      expect(raw.status).toBe(200);
+      expect(ids(raw.body.result.structuredContent)).toEqual([id]);
+
+      const encoded = await connectHttp(server.url, relay, { 'X-Chat-History-Owner': `UTF-8''${encodeURIComponent('josé')}` });
+      expect(ids(await encoded.call('list_conversations', {}))).toEqual([id]);
+      await encoded.close();
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
   });
 
   it('a stopped server is gone: its port refuses connections', slow, async () => {

@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import { ownerSchema } from '../auth/owner.js';
 import type { TokenIdentity, TokenStore } from '../auth/tokens.js';
 import { sendJsonRpcError } from './http-errors.js';
+import { decodeOwnerHeader } from './http-owner-header.js';
 
 /** The header a service token names the owner it acts for in (one per request). */
 export const OWNER_HEADER = 'x-chat-history-owner';
@@ -30,7 +31,8 @@ export function requestAuth(res: Response): RequestAuth {
  * - no bearer token: 401, `WWW-Authenticate: Bearer realm=…`
  * - unknown or revoked token: 401, with `error="invalid_token"`
  * - X-Chat-History-Owner with an ordinary token: 403 (`error="insufficient_scope"`)
- * - X-Chat-History-Owner with a service token but not a valid owner name: 400
+ * - X-Chat-History-Owner with a service token but not a valid owner name: 400 (the value is
+ *   UTF-8, raw or percent-encoded: see http-owner-header.ts)
  *
  * The secret itself is never logged or echoed.
  */
@@ -59,7 +61,12 @@ export function bearerAuth(tokens: TokenStore): RequestHandler {
         sendJsonRpcError(res, 403, 'X-Chat-History-Owner needs a service token (`token create --service`); this token acts only for its own owner');
         return;
       }
-      const parsed = ownerSchema.safeParse(Array.isArray(named) ? named.join(',') : named);
+      const decoded = decodeOwnerHeader(Array.isArray(named) ? named.join(',') : named);
+      if ('error' in decoded) {
+        sendJsonRpcError(res, 400, `X-Chat-History-Owner: ${decoded.error}`);
+        return;
+      }
+      const parsed = ownerSchema.safeParse(decoded.owner);
       if (!parsed.success) {
         sendJsonRpcError(res, 400, `X-Chat-History-Owner: ${parsed.error.issues[0]!.message} (an owner name is 1 to 200 characters)`);
         return;

@@ -59,3 +59,33 @@ export function postMcp(url: string, body: unknown, headers: Record<string, stri
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+/**
+ * A POST of one JSON-RPC request on a raw socket, each header value sent as exactly the bytes
+ * given (a Buffer) or as ASCII: what curl or Python's requests send for a UTF-8 header value.
+ * Node's own client writes a header string as Latin-1 or as UTF-8 depending on how the body
+ * is passed, which would blur a test of the bytes.
+ */
+export async function postWithHeaderBytes(url: string, headers: Record<string, string | Buffer>, payload: unknown): Promise<{ status: number; body: any }> {
+  const { connect } = await import('node:net');
+  const u = new URL(url);
+  const body = Buffer.from(JSON.stringify(payload));
+  const all: Record<string, string | Buffer> = {
+    Host: u.host,
+    'Content-Type': 'application/json',
+    Accept: 'application/json, text/event-stream',
+    Connection: 'close',
+    'Content-Length': String(body.length),
+    ...headers,
+  };
+  const head = Buffer.concat(Object.entries(all).flatMap(([k, v]) => [Buffer.from(`${k}: `), Buffer.from(v), Buffer.from('\r\n')]));
+  const socket = connect(Number(u.port), u.hostname);
+  let text = '';
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  // No end(): Node's server drops a request whose client half-closes before the answer.
+  socket.write(Buffer.concat([Buffer.from(`POST ${u.pathname} HTTP/1.1\r\n`), head, Buffer.from('\r\n'), body]));
+  await closed;
+  const [status, payloadText] = text.split('\r\n\r\n');
+  return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(status!)?.[1]), body: JSON.parse(payloadText!) };
+}
