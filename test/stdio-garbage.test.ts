@@ -115,10 +115,13 @@ describe('stdio: garbage on stdin', () => {
     const huge = await answer(55);
     expect(huge.result?.isError ?? false, 'a 2 MB conversation_id is refused').toBe(true);
     expect(huge.result.content[0].text).toContain('conversation_id');
-    // Well-formed JSON-RPC requests with bad params get an error answer. (Lines the SDK cannot
-    // read as JSON-RPC at all — params: 5 (id 56), params: "oops" (id 61), a batch, an object
-    // id — are dropped without one: its transport only reports them to onerror.)
-    for (const id of [57, 58]) expect(await answer(id), `request ${id} with wrong params`).toHaveProperty('error.code');
+    // Requests with bad params get -32602 naming the field, also those the SDK's transport
+    // cannot read as JSON-RPC at all (params: 5, params: "oops"); a batch gets -32600 for each
+    // request id in it, a wrong jsonrpc version -32600. (Only what carries no usable id — an
+    // object id, a notification — stays unanswered: no client could match an answer.)
+    for (const id of [56, 57, 58, 61]) expect(await answer(id), `request ${id} with wrong params`).toHaveProperty('error.code', -32602);
+    expect(await answer(53), 'a batch').toHaveProperty('error.code', -32600);
+    expect(await answer(50), 'jsonrpc "1.0"').toHaveProperty('error.code', -32600);
     const unknownTool = await answer(59);
     expect(unknownTool.error !== undefined || unknownTool.result?.isError === true, 'unknown tool').toBe(true);
     expect((await answer(60)).result.content[0].text).toContain('messages[0].content');

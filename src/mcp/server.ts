@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { OwnerHistory } from '../history/store.js';
 import type { Logger } from '../logger.js';
+import { checkRequestParams } from './params-check.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { toolError, ok } from './results.js';
@@ -39,6 +40,8 @@ export function createServer(deps: ServerDeps): { server: McpServer; close: () =
   for (const tool of toolsFor({ readOnly })) registerTool(server, tool, deps);
   registerResources(server, deps);
   registerPrompts(server, { ...deps, readOnly });
+  // Last: it covers exactly the handlers registered above.
+  checkRequestParams(server.server);
   return { server, close: () => server.close() };
 }
 

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { AnsweringStdioServerTransport } from './stdio-transport.js';
 
 type Id = string | number;
 const requestId = (m: JSONRPCMessage): Id | undefined => ('method' in m && 'id' in m ? m.id : undefined);
@@ -13,7 +13,7 @@ const responseId = (m: JSONRPCMessage): Id | undefined => (!('method' in m) && '
  * answers), or when the transport closes, or after `drainTimeoutMs` of waiting on stragglers.
  */
 export async function serveStdio(server: McpServer, drainTimeoutMs = 30_000): Promise<void> {
-  const transport = new StdioServerTransport();
+  const transport = new AnsweringStdioServerTransport();
   await server.connect(transport);
 
   const pending = new Set<Id>();
