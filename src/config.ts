@@ -39,7 +39,7 @@ export const DEFAULT_HTTP_HOST = '127.0.0.1';
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
 const databaseSchema = z.discriminatedUnion('provider', [
-  z.object({ provider: z.literal('sqlite'), path: z.string().min(1) }),
+  z.object({ provider: z.literal('sqlite'), path: z.string().min(1), source: z.string().optional() }),
   z.object({ provider: z.literal('postgresql'), url: z.string().min(1) }),
 ]);
 
@@ -116,11 +116,13 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
  * postgres://… for PostgreSQL), then a SQLite file in the user's data directory.
  */
 function databaseTarget(flags: CliFlags, env: NodeJS.ProcessEnv): DatabaseTarget {
-  const explicit = flags.db ?? nonEmpty(env.CHAT_HISTORY_DB);
-  if (explicit !== undefined) return { provider: 'sqlite', path: resolve(stripFileScheme(explicit)) };
+  // `source` names the setting in error messages ("cannot open … (set by --db)").
+  if (flags.db !== undefined) return { provider: 'sqlite', path: resolve(stripFileScheme(flags.db)), source: '--db' };
+  const fromEnv = nonEmpty(env.CHAT_HISTORY_DB);
+  if (fromEnv !== undefined) return { provider: 'sqlite', path: resolve(stripFileScheme(fromEnv)), source: 'CHAT_HISTORY_DB' };
   const url = nonEmpty(env.DATABASE_URL)?.trim();
   if (url === undefined) return { provider: 'sqlite', path: defaultDatabasePath(env) };
-  if (url.startsWith('file:')) return { provider: 'sqlite', path: resolve(stripFileScheme(url)) };
+  if (url.startsWith('file:')) return { provider: 'sqlite', path: resolve(stripFileScheme(url)), source: 'DATABASE_URL=file:' };
   if (/^postgres(ql)?:\/\//i.test(url)) return { provider: 'postgresql', url };
   const scheme = url.includes(':') ? `"${url.split(':')[0]}:"` : 'no scheme';
   throw new ConfigError(

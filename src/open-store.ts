@@ -11,9 +11,15 @@ export interface OpenStore {
   close: () => Promise<void>;
 }
 
+/** How a caller opens it: read-only for `serve --read-only` and `export` (see OpenDatabaseOptions). */
+export interface OpenAccess {
+  readOnly?: boolean;
+  upgradeIfWritable?: boolean;
+}
+
 /** The configured database, migrated, behind a HistoryStore: what the server and every command start from. */
-export async function openStore(config: Config, logger: Logger): Promise<OpenStore> {
-  const database = await openDatabase({ target: config.database, busyTimeoutMs: config.busyTimeoutMs, logger });
+export async function openStore(config: Config, logger: Logger, access: OpenAccess = {}): Promise<OpenStore> {
+  const database = await openDatabase({ target: config.database, busyTimeoutMs: config.busyTimeoutMs, logger, ...access });
   return {
     store: new HistoryStore(database, config.limits, config.busyTimeoutMs),
     db: database.db,

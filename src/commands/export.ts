@@ -35,7 +35,8 @@ async function exportAction(id: string | undefined, options: ExportOptions, flag
   if (options.all === true && options.format !== 'json' && options.format !== 'markdown') {
     throw new CommandError(`--all writes json or markdown; export ${options.format} one conversation at a time`);
   }
-  const { history, close } = await openHistory(flags);
+  // Read-only: export works on a database this user can only read (see OpenDatabaseOptions).
+  const { history, close } = await openHistory(flags, { readOnly: true, upgradeIfWritable: true });
   try {
     const ids = id === undefined ? await allConversationIds(history) : [id];
     const out: Writable = options.output === undefined ? process.stdout : await openOutput(options.output);

@@ -28,7 +28,8 @@ export async function serveAction(flags: CliFlags, http: boolean): Promise<void>
   const config = loadConfig(flags);
   const logger = createLogger(config.logLevel);
   const version = packageVersion();
-  const database = await openStore(config, logger);
+  // --read-only opens the database read-only too: it works on a file this user can only read.
+  const database = await openStore(config, logger, { readOnly: config.readOnly });
   try {
     await (http ? serveHttp : serveStdioUntilDone)(config, logger, version, database);
   } catch (err) {

@@ -4,7 +4,10 @@ import { openPostgres } from './postgresql.js';
 import { openSqlite } from './sqlite.js';
 
 /** Where the history lives: one SQLite file (the default), or a PostgreSQL server. */
-export type DatabaseTarget = { provider: 'sqlite'; path: string } | { provider: 'postgresql'; url: string };
+export type DatabaseTarget =
+  /** `source`: the setting the path came from (--db, CHAT_HISTORY_DB …), named in error messages; absent = the default location. */
+  | { provider: 'sqlite'; path: string; source?: string }
+  | { provider: 'postgresql'; url: string };
 export type Provider = DatabaseTarget['provider'];
 
 /** The database for logs and messages: a SQLite path, or a PostgreSQL URL without its password. */
@@ -41,18 +44,22 @@ export interface OpenDatabaseOptions {
    */
   busyTimeoutMs: number;
   logger: Logger;
+  /**
+   * Open without writing anything: a read-only SQLite connection (works on a file or folder
+   * this user can only read), read-only PostgreSQL sessions, and no migrations — a database
+   * that needs one is refused with what to do.
+   */
+  readOnly?: boolean;
+  /** With readOnly: apply pending migrations first when the database can be written (export). */
+  upgradeIfWritable?: boolean;
 }
 
-/**
- * The database cannot be used at start (server unreachable, wrong credentials, no such
- * database, a migration failed): a message for the operator, printed without a stack.
- */
-export class DatabaseStartError extends Error {}
+export { DatabaseStartError } from './start-error.js';
 
 /** Open the configured database, apply pending migrations, and hand out its Prisma client. */
 export function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  const { target, busyTimeoutMs, logger } = options;
+  const { target, ...rest } = options;
   return target.provider === 'sqlite'
-    ? openSqlite({ path: target.path, busyTimeoutMs, logger })
-    : openPostgres({ url: target.url, busyTimeoutMs, logger });
+    ? openSqlite({ path: target.path, source: target.source, ...rest })
+    : openPostgres({ url: target.url, ...rest });
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { DatabaseStartError, describeDatabase } from './client.js';
+import { describeDatabase } from './client.js';
+import { DatabaseStartError } from './start-error.js';
 import { type Migration, readMigrations, warnAboutUnknown } from './migrate.js';
 
 /**
@@ -30,12 +31,7 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
 
 export async function applyPostgresMigrations(url: string, dir: string, logger: Logger): Promise<string[]> {
   const migrations = readMigrations(dir);
-  const client = new pg.Client({ connectionString: url, application_name: 'chat-history-mcp (migrations)' });
-  try {
-    await client.connect();
-  } catch (err) {
-    throw new DatabaseStartError(`cannot connect to PostgreSQL at ${describeDatabase({ provider: 'postgresql', url })}: ${(err as Error).message}`, { cause: err });
-  }
+  const client = await connect(url);
   try {
     const applied = await locked(client, async () => {
       await client.query(CREATE_MIGRATIONS_TABLE);
@@ -59,6 +55,32 @@ export async function applyPostgresMigrations(url: string, dir: string, logger: 
     return done;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * The migrations of `dir` the database has not had, found without writing anything (the
+ * check a read-only start makes instead of migrating).
+ */
+export async function pendingPostgresMigrations(url: string, dir: string): Promise<{ pending: string[]; initialised: boolean }> {
+  const migrations = readMigrations(dir);
+  const client = await connect(url);
+  try {
+    const { rows } = await client.query<{ tracked: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS tracked`);
+    const applied = rows[0]?.tracked === true ? await appliedMigrations(client) : new Map<string, string>();
+    return { pending: migrations.map((m) => m.name).filter((name) => !applied.has(name)), initialised: applied.size > 0 };
+  } finally {
+    await client.end();
+  }
+}
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: 'chat-history-mcp (migrations)' });
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    throw new DatabaseStartError(`cannot connect to PostgreSQL at ${describeDatabase({ provider: 'postgresql', url })}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -141,3 +141,10 @@ export function warnAboutUnknown(applied: Map<string, unknown>, local: Migration
     logger.warn({ migrations: unknown }, 'database has migrations this version does not know (written by a newer version?)');
   }
 }
+
+/** Why a read-only open refuses a database with pending migrations; follows "it" or the database's name. */
+export function upgradeRefusal(pending: number, initialised: boolean): string {
+  return initialised
+    ? `needs an upgrade (${pending} migration(s) of this version not applied), which a read-only open does not make: start the server once without --read-only to upgrade it`
+    : 'holds no chat history tables yet, and a read-only open does not create them: start the server once without --read-only';
+}
