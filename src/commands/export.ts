@@ -1,13 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { CliFlags } from '../config.js';
-import { JSON_FORMAT_TAG, JSON_FORMAT_VERSION } from '../history/formats/json.js';
-import { concatPages, EXPORT_FORMATS, type ExportFormat, type Rendered } from '../history/formats/index.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../history/formats/index.js';
 import type { OwnerHistory } from '../history/store.js';
+import { createAtomicFile } from './atomic-file.js';
 import { CommandError, openHistory, runCommand } from './context.js';
-import { progress } from './progress.js';
+import { writeExport } from './export-writer.js';
 
 interface ExportOptions {
   format: ExportFormat;
@@ -24,7 +21,7 @@ export function exportCommand(): Command {
     .argument('[conversation-id]', 'the conversation to export')
     .option('--all', 'export every conversation of the owner')
     .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('json'))
-    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option('-o, --output <file>', 'write to this file instead of stdout; an existing file is replaced only once the export is complete')
     .action((id: string | undefined, options: ExportOptions, cmd: Command) =>
       runCommand('export', () => exportAction(id, options, cmd.optsWithGlobals<CliFlags>())),
     );
@@ -32,64 +29,30 @@ export function exportCommand(): Command {
 
 async function exportAction(id: string | undefined, options: ExportOptions, flags: CliFlags): Promise<void> {
   if ((id === undefined) === (options.all !== true)) throw new CommandError('give a conversation id or --all (not both)');
-  if (options.all === true && options.format !== 'json' && options.format !== 'markdown') {
+  const all = options.all === true;
+  if (all && options.format !== 'json' && options.format !== 'markdown') {
     throw new CommandError(`--all writes json or markdown; export ${options.format} one conversation at a time`);
   }
-  // Read-only: export works on a database this user can only read (see OpenDatabaseOptions).
-  const { history, close } = await openHistory(flags, { readOnly: true, upgradeIfWritable: true });
+  // The file first: a path that cannot be written fails before any reading. It replaces the
+  // old file only when complete (atomic-file.ts).
+  const file = options.output === undefined ? undefined : await createAtomicFile(options.output);
   try {
-    const ids = id === undefined ? await allConversationIds(history) : [id];
-    const out: Writable = options.output === undefined ? process.stdout : await openOutput(options.output);
-    const bar = progress('exported', ids.length);
-    if (ids.length === 0) bar.tick(0);
-    const write = async (s: string) => {
-      if (!out.write(s)) await once(out, 'drain');
-    };
-    if (options.all === true && options.format === 'json') {
-      await write(`{"format":${JSON.stringify(JSON_FORMAT_TAG)},"version":${JSON_FORMAT_VERSION},"conversations":[`);
+    // Read-only: export works on a database this user can only read (see OpenDatabaseOptions).
+    const { history, close } = await openHistory(flags, { readOnly: true, upgradeIfWritable: true });
+    try {
+      const ids = id === undefined ? await allConversationIds(history) : [id];
+      await writeExport({ history, ids, format: options.format, all, out: file?.stream ?? process.stdout });
+    } finally {
+      await close();
     }
-    for (const [i, conversationId] of ids.entries()) {
-      const whole = await exportWhole(history, conversationId, options.format);
-      if ('text' in whole) {
-        await write(`${i > 0 ? '\n---\n\n' : ''}${whole.text}`);
-      } else if (options.all === true) {
-        const { format: _tag, version: _version, ...entry } = whole.data as Record<string, unknown>;
-        await write(`${i > 0 ? ',' : ''}\n${JSON.stringify(entry)}`);
-      } else {
-        await write(`${JSON.stringify(whole.data, null, 2)}\n`);
-      }
-      bar.tick(i + 1);
-    }
-    if (options.all === true && options.format === 'json') await write('\n]}\n');
-    if (out !== process.stdout) {
-      out.end();
-      await once(out, 'finish');
-    }
-  } finally {
-    await close();
-  }
-}
-
-async function openOutput(path: string): Promise<Writable> {
-  const stream = createWriteStream(path);
-  try {
-    await once(stream, 'open');
+    await file?.commit();
   } catch (err) {
-    throw new CommandError(`cannot write ${path}: ${(err as Error).message}`);
+    if (file !== undefined) {
+      await file.abort();
+      process.stderr.write(`chat-history-mcp export: ${options.output} ${file.existed ? 'was left as it was' : 'was not created'}\n`);
+    }
+    throw err;
   }
-  return stream;
-}
-
-/** Every page of one export, concatenated as the tool's description tells clients to. */
-async function exportWhole(history: OwnerHistory, conversationId: string, format: ExportFormat): Promise<Rendered> {
-  const pages: Rendered[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await history.exportConversation({ conversation_id: conversationId, format, ...(cursor && { cursor }) });
-    pages.push(page.text !== undefined ? { text: page.text } : { data: page.data });
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor !== undefined);
-  return concatPages(format, pages);
 }
 
 /** Ids first, so the set (and the progress total) is fixed before the long part starts. */

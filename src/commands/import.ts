@@ -65,7 +65,8 @@ function readJson(file: string): Record<string, unknown> | unknown[] | null {
     throw new CommandError(`cannot read ${file}: ${(err as Error).message}`);
   }
   try {
-    return JSON.parse(text) as Record<string, unknown> | unknown[] | null;
+    // Editors on Windows (and PowerShell's Out-File) start UTF-8 files with a byte-order mark.
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as Record<string, unknown> | unknown[] | null;
   } catch {
     throw new CommandError(`${file} is not JSON: import reads ${IMPORT_FORMATS.join(', ')} (markdown cannot be imported)`);
   }
