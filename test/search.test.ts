@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { applyMigrations, sqliteMigrationsDir } from '../src/db/migrate.js';
 import { testBackend } from './support/backend.js';
+import { expectIndexInSync as indexInSync } from './support/search-index.js';
 import { connect, type Connected, openTestDatabase, setup, silentLogger, tempDir } from './support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
@@ -34,6 +35,7 @@ afterAll(async () => {
   await env.close();
 });
 
+const expectIndexInSync = (database: Database = env.database) => indexInSync(database);
 const search = (args: Record<string, unknown>, as: Connected = env) => as.call<Result>('search_messages', args);
 async function conversation(title: string, messages: unknown[] = [], as: Connected = env): Promise<string> {
   const id = (await as.call('create_conversation', { title })).conversation.id as string;
@@ -47,36 +49,6 @@ const call = (id: string, name: string, args: string) => ({
   content: null,
   tool_calls: [{ id, type: 'function', function: { name, arguments: args } }],
 });
-
-/** The search index holds exactly one row per message, made from the message's current content and calls. */
-async function expectIndexInSync(database: Database = env.database) {
-  const [row] =
-    database.provider === 'sqlite'
-      ? await database.db.$queryRaw<Array<Record<string, bigint>>>`
-    SELECT (SELECT count(*) FROM messages) AS messages,
-           (SELECT count(*) FROM messages_fts_map) AS keys,
-           (SELECT count(*) FROM messages_fts) AS indexed,
-           (SELECT count(*) FROM messages m
-              LEFT JOIN messages_fts_map k ON k.message_id = m.id
-              LEFT JOIN messages_fts f ON f.rowid = k.fts_rowid
-            WHERE f.rowid IS NULL OR f.content IS NOT m.content) AS stale`
-      : await database.db.$queryRaw<Array<Record<string, bigint>>>`
-    SELECT (SELECT count(*) FROM messages) AS messages,
-           (SELECT count(*) FROM messages_fts_map) AS keys,
-           (SELECT count(*) FROM messages_fts) AS indexed,
-           (SELECT count(*) FROM messages m
-              LEFT JOIN messages_fts_map k ON k.message_id = m.id
-              LEFT JOIN messages_fts f ON f.fts_rowid = k.fts_rowid
-            WHERE f.fts_rowid IS NULL
-               OR f.document IS DISTINCT FROM chat_history_search_vector(m.content, chat_history_search_calls(m.id))) AS stale`;
-  expect(Number(row!.keys)).toBe(Number(row!.messages));
-  expect(Number(row!.indexed)).toBe(Number(row!.messages));
-  expect(Number(row!.stale)).toBe(0);
-  // FTS5's own check: the inverted index matches the stored text.
-  if (database.provider === 'sqlite') {
-    await database.db.$executeRawUnsafe(`INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')`);
-  }
-}
 
 describe('search_messages: matching', () => {
   let cid: string;

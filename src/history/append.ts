@@ -90,16 +90,21 @@ export async function insertBatch(tx: Tx, b: Batch): Promise<string[]> {
     metadata: m.metadata === undefined ? null : JSON.stringify(m.metadata),
     createdAt: b.createdAt instanceof Date ? b.createdAt : b.createdAt[i]!,
   }));
+  // Each message's calls in DESCENDING position: the search index computes a message's call
+  // text once, when position 0 arrives and all the others are there (migration
+  // 20261124000000_search_linear_upkeep); in ascending order it would redo it for every call.
   const calls = b.messages.flatMap((m, i) =>
-    (m.tool_calls ?? []).map((c, position) => ({
-      conversationId: b.conversationId,
-      callId: c.id,
-      messageId: ids[i]!,
-      position,
-      type: c.type,
-      name: c.function.name,
-      arguments: c.function.arguments,
-    })),
+    (m.tool_calls ?? [])
+      .map((c, position) => ({
+        conversationId: b.conversationId,
+        callId: c.id,
+        messageId: ids[i]!,
+        position,
+        type: c.type,
+        name: c.function.name,
+        arguments: c.function.arguments,
+      }))
+      .reverse(),
   );
   // Multi-row raw INSERTs: Prisma's createMany costs ~0.3 ms per row here, a bound VALUES
   // list a small fraction of that. Dates bind through the same adapter, in the same format.
