@@ -12,6 +12,8 @@
  * not pay, and which must not delay start-up.
  */
 
+import { pieces } from './token-pieces.js';
+
 export const ENCODING = 'o200k_base';
 
 /**
@@ -41,11 +43,16 @@ export interface CountableMessage {
 }
 
 let loading: Promise<CountText> | undefined;
+const MERGE_CACHE_ENTRIES = 10_000;
 
 /** The o200k_base counter, loaded once per process on first use. */
 export function loadTokenCounter(): Promise<CountText> {
   loading ??= import('gpt-tokenizer/encoding/o200k_base').then(
-    ({ countTokens }) => {
+    ({ countTokens, setMergeCacheSize }) => {
+      // The encoder caches the merges of every distinct piece it has seen, up to 100,000 by
+      // default: with varied text (every 64-character slice of a random run is new) that is
+      // ~100 MB held for good. A tenth keeps common words cached at a tenth of the memory.
+      setMergeCacheSize(MERGE_CACHE_ENTRIES);
       // Text such as "<|endoftext|>" in a message is ordinary text to count (as a model API
       // treats user content), not a special token to refuse: allow none, disallow none.
       const options = { disallowedSpecial: new Set<string>() };
@@ -59,13 +66,71 @@ export function loadTokenCounter(): Promise<CountText> {
   return loading;
 }
 
-/** Tokens one message costs in a prompt, by the formula above. */
-export function messageTokens(count: CountText, m: CountableMessage): number {
-  let tokens = TOKENS_PER_MESSAGE + count(m.role) + count(m.content ?? '');
-  if (m.name !== undefined) tokens += TOKENS_PER_NAME + count(m.name);
-  if (m.tool_call_id !== undefined) tokens += count(m.tool_call_id);
-  for (const c of m.tool_calls ?? []) {
-    tokens += TOKENS_PER_TOOL_CALL + count(c.id) + count(c.function.name) + count(c.function.arguments);
+/** The texts of a message that are counted, and the fixed tokens beside them (the formula above). */
+function countedParts(m: CountableMessage): { texts: string[]; fixed: number } {
+  const texts = [m.role, m.content ?? ''];
+  let fixed = TOKENS_PER_MESSAGE;
+  if (m.name !== undefined) {
+    fixed += TOKENS_PER_NAME;
+    texts.push(m.name);
   }
-  return tokens;
+  if (m.tool_call_id !== undefined) texts.push(m.tool_call_id);
+  for (const c of m.tool_calls ?? []) {
+    fixed += TOKENS_PER_TOOL_CALL;
+    texts.push(c.id, c.function.name, c.function.arguments);
+  }
+  return { texts, fixed };
+}
+
+/**
+ * Tokens one message costs in a prompt, counting each text whole with `count`. Exact, but BPE
+ * is quadratic in the length of an unbroken run: for stored text use a TokenMeter instead.
+ */
+export function messageTokens(count: CountText, m: CountableMessage): number {
+  const { texts, fixed } = countedParts(m);
+  return texts.reduce((n, t) => n + count(t), fixed);
+}
+
+/** Longest stretch of counting before the event loop gets a turn. */
+const SLICE_MS = 8;
+
+/**
+ * Counts stored text in time linear in its length (token-pieces.ts), and gives the event loop
+ * a turn every few milliseconds, so one owner's long message delays nobody else's request.
+ * `estimated` turns true once a text held a run too long to count exactly.
+ */
+export class TokenMeter {
+  estimated = false;
+  private since = performance.now();
+
+  constructor(private readonly count: CountText) {}
+
+  /** Tokens of `text`; past `cap` it stops counting and answers a number above `cap`. */
+  async text(text: string, cap = Infinity): Promise<number> {
+    let tokens = 0;
+    for (const piece of pieces(text)) {
+      if (tokens > cap) return tokens;
+      tokens += this.count(piece.text);
+      if (!piece.exact) this.estimated = true;
+      if (performance.now() - this.since > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.since = performance.now();
+      }
+    }
+    return tokens;
+  }
+
+  /**
+   * Tokens of one message by the formula above. With a `cap` (what is left of a budget), it
+   * stops once the message is known not to fit: the number answered is then only "above cap".
+   */
+  async message(m: CountableMessage, cap = Infinity): Promise<number> {
+    const { texts, fixed } = countedParts(m);
+    let tokens = fixed;
+    for (const t of texts) {
+      if (tokens > cap) break;
+      tokens += await this.text(t, cap - tokens);
+    }
+    return tokens;
+  }
 }
