@@ -26,7 +26,8 @@ function main(argv: string[]): void {
     .option('--max-messages-per-call <n>', 'max messages in one append_messages call (env CHAT_HISTORY_MAX_MESSAGES_PER_CALL; default 100)')
     .option('--max-metadata-bytes <n>', 'max bytes of one metadata object as JSON (env CHAT_HISTORY_MAX_METADATA_BYTES; default 16384)')
     .option('--max-metadata-keys <n>', 'max top-level keys of one metadata object (env CHAT_HISTORY_MAX_METADATA_KEYS; default 64)')
-    .option('--max-batch-bytes <n>', 'max bytes one append stores, and one get_history page returns (env CHAT_HISTORY_MAX_BATCH_BYTES; default 4194304)')
+    .option('--max-batch-bytes <n>', 'max bytes one append stores (env CHAT_HISTORY_MAX_BATCH_BYTES; default 4194304)')
+    .option('--max-response-bytes <n>', 'max bytes of one response as JSON; pages stop there (env CHAT_HISTORY_MAX_RESPONSE_BYTES; default 4194304, at most 9437184)')
     .action((flags: CliFlags) => serveAction(flags, false))
     // Subcommands read the options above through optsWithGlobals(); no subcommand = serve on stdio.
     .addCommand(serveCommand())

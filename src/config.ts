@@ -25,6 +25,7 @@ export interface CliFlags {
   maxMetadataBytes?: string;
   maxMetadataKeys?: string;
   maxBatchBytes?: string;
+  maxResponseBytes?: string;
   readOnly?: boolean;
   /** `serve --http` only. */
   port?: string;
@@ -55,6 +56,8 @@ const configSchema = z.object({
     maxMetadataBytes: positiveInt(1024 * 1024),
     maxMetadataKeys: positiveInt(10_000),
     maxBatchBytes: positiveInt(8 * 1024 * 1024),
+    // Below the 10 MiB frame of the MCP SDK's stdio transport, with room for one more message.
+    maxResponseBytes: z.coerce.number().int().min(64 * 1024).max(9 * 1024 * 1024),
   }),
   /** Used by `serve --http` only; 0 picks a free port (the start-up log line names it). */
   http: z.object({
@@ -76,6 +79,7 @@ const SOURCES: Record<string, [string, string]> = {
   'limits.maxMetadataBytes': ['--max-metadata-bytes', 'CHAT_HISTORY_MAX_METADATA_BYTES'],
   'limits.maxMetadataKeys': ['--max-metadata-keys', 'CHAT_HISTORY_MAX_METADATA_KEYS'],
   'limits.maxBatchBytes': ['--max-batch-bytes', 'CHAT_HISTORY_MAX_BATCH_BYTES'],
+  'limits.maxResponseBytes': ['--max-response-bytes', 'CHAT_HISTORY_MAX_RESPONSE_BYTES'],
   'http.port': ['--port', 'CHAT_HISTORY_HTTP_PORT'],
   'http.host': ['--host', 'CHAT_HISTORY_HTTP_HOST'],
 };
@@ -96,6 +100,7 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
       maxMetadataBytes: pick(flags.maxMetadataBytes, 'limits.maxMetadataBytes') ?? DEFAULT_LIMITS.maxMetadataBytes,
       maxMetadataKeys: pick(flags.maxMetadataKeys, 'limits.maxMetadataKeys') ?? DEFAULT_LIMITS.maxMetadataKeys,
       maxBatchBytes: pick(flags.maxBatchBytes, 'limits.maxBatchBytes') ?? DEFAULT_LIMITS.maxBatchBytes,
+      maxResponseBytes: pick(flags.maxResponseBytes, 'limits.maxResponseBytes') ?? DEFAULT_LIMITS.maxResponseBytes,
     },
     http: {
       port: pick(flags.port, 'http.port') ?? DEFAULT_HTTP_PORT,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSummariesFrom } from '../src/history/summaries.js';
+import { RESPONSE_RESERVE } from '../src/history/response-budget.js';
 import { type CountText, loadTokenCounter, messageTokens, REPLY_PRIMER_TOKENS } from '../src/history/tokens.js';
 import { connect, setup, type Connected } from './support/harness.js';
 
@@ -383,7 +384,8 @@ describe('isolation and limits', () => {
   });
 
   it('stops at the response byte limit even when tokens would allow more', async () => {
-    const small = await setup({ limits: { maxContentBytes: 1000, maxBatchBytes: 2500 } });
+    // Room for two of these messages (as JSON and again as text), not three.
+    const small = await setup({ limits: { maxContentBytes: 1000, maxResponseBytes: RESPONSE_RESERVE + 5000 } });
     try {
       const id = (await small.call('create_conversation', {})).conversation.id;
       const big = (i: number) => ({ role: 'user', content: `${i}`.padEnd(1000, ' x') });

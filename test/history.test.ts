@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESPONSE_RESERVE } from '../src/history/response-budget.js';
 import { setup } from './support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
@@ -76,17 +77,43 @@ describe('get_history', () => {
     });
   });
 
-  it('stops a page at the byte budget, keeping the newest, and says more remain', async () => {
-    const id = (await env.call('create_conversation', {})).conversation.id;
-    for (let i = 1; i <= 4; i++) {
-      await env.call('append_messages', { conversation_id: id, messages: [{ role: 'user', content: String(i).repeat(900) }] });
+  it('stops a page at the response budget, keeping the nearest to the anchor, and says more remain', async () => {
+    // Room for two of these messages (each counted as JSON and again as its text block), not three.
+    const small = await setup({ limits: { maxResponseBytes: RESPONSE_RESERVE + 5000 } });
+    try {
+      const id = (await small.call('create_conversation', {})).conversation.id;
+      for (let i = 1; i <= 4; i++) {
+        await small.call('append_messages', { conversation_id: id, messages: [{ role: 'user', content: String(i).repeat(900) }] });
+      }
+      const raw = await small.callRaw('get_history', { conversation_id: id });
+      expect(seqs(raw.structuredContent as any)).toEqual([3, 4]);
+      expect((raw.structuredContent as any).has_more_before).toBe(true);
+      expect(Buffer.byteLength(JSON.stringify(raw))).toBeLessThanOrEqual(RESPONSE_RESERVE + 5000);
+      const forward = await small.call('get_history', { conversation_id: id, after_seq: 0 });
+      expect(seqs(forward)).toEqual([1, 2]);
+      expect(forward.has_more_after).toBe(true);
+    } finally {
+      await small.close();
     }
-    const page = await env.call('get_history', { conversation_id: id });
-    expect(seqs(page)).toEqual([3, 4]); // 3 × 900 bytes would exceed the 2500-byte budget
-    expect(page.has_more_before).toBe(true);
-    const forward = await env.call('get_history', { conversation_id: id, after_seq: 0 });
-    expect(seqs(forward)).toEqual([1, 2]);
-    expect(forward.has_more_after).toBe(true);
+  });
+
+  it('counts escapes: a page of control characters holds a sixth of the plain text a page holds', async () => {
+    const small = await setup({ limits: { maxResponseBytes: RESPONSE_RESERVE + 20_000 } });
+    try {
+      const plain = (await small.call('create_conversation', {})).conversation.id;
+      const escaped = (await small.call('create_conversation', {})).conversation.id;
+      const many = (c: string) => Array.from({ length: 20 }, () => ({ role: 'user', content: c.repeat(500) }));
+      await small.call('append_messages', { conversation_id: plain, messages: many('a') });
+      await small.call('append_messages', { conversation_id: escaped, messages: many('\u0001') });
+      const a = await small.callRaw('get_history', { conversation_id: plain });
+      const b = await small.callRaw('get_history', { conversation_id: escaped });
+      const count = (r: typeof a) => (r.structuredContent as any).messages.length;
+      expect(count(a)).toBeGreaterThanOrEqual(5 * count(b));
+      expect(count(b)).toBeGreaterThanOrEqual(1);
+      for (const r of [a, b]) expect(Buffer.byteLength(JSON.stringify(r))).toBeLessThanOrEqual(RESPONSE_RESERVE + 20_000);
+    } finally {
+      await small.close();
+    }
   });
 
   it('validates its arguments, naming the field', async () => {

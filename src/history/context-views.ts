@@ -31,6 +31,12 @@ export const contextView = z.object({
   total_tokens: z.int().describe('Tokens of everything returned, by the formula in `encoding` + overheads; <= max_tokens.'),
   max_tokens: z.int(),
   encoding: z.string().describe('Tokenizer encoding used for the counts (o200k_base).'),
+  tokens_estimated: z
+    .boolean()
+    .describe(
+      'true when some text held an unbroken run of 128+ letters or symbols (no space or punctuation): such runs are ' +
+        'counted in 64-character slices, which may overstate them by about a token per slice. Otherwise counts are exact.',
+    ),
   message_count: z.int().describe('Messages stored in the conversation.'),
   first_seq: z.int().nullable().describe('First seq of the recent messages returned (null if none fit).'),
   last_seq: z.int().nullable().describe('Last seq of the recent messages returned (null if none fit).'),
@@ -51,6 +57,7 @@ export const summarySetView = z.object({
   through_seq: z.int(),
   created_at: z.string(),
   tokens: z.int().describe('What the summary costs in get_context (as a system message), in tokens.'),
+  tokens_estimated: z.boolean().describe('true when the summary held an unbroken run of 128+ letters or symbols, counted in slices: an estimate.'),
   replaced: summaryInfoView.nullable().describe('The summary this one superseded, or null.'),
 });
 export type SummarySetView = z.infer<typeof summarySetView>;

@@ -45,7 +45,7 @@ export interface WindowResult<M> {
   stoppedBy: StopReason;
 }
 
-/** Incremental builder: offer() messages newest first until it returns false, then finish(). */
+/** Incremental builder: offer() messages newest first, with their cost, until it returns false, then finish(). */
 export class ContextWindow<M extends WindowItem> {
   /** Newest first; always ends at a valid cut. */
   private readonly taken: M[] = [];
@@ -57,15 +57,25 @@ export class ContextWindow<M extends WindowItem> {
   private pendingCost: WindowCost = { tokens: 0, bytes: 0 };
   private stop: StopReason | undefined;
 
-  constructor(
-    private readonly budget: WindowBudget,
-    private readonly cost: (m: M) => WindowCost,
-  ) {}
+  constructor(private readonly budget: WindowBudget) {}
 
-  /** Offer the next older message. Returns false once the window is closed. */
-  offer(m: M): boolean {
+  /**
+   * What the next message may cost at most to be taken: its bytes must be known first (they
+   * are cheap), its tokens only up to the answer (counting can stop there). undefined once
+   * the window is closed or the bytes alone would not fit, which closes it.
+   */
+  tokensLeftFor(bytes: number): number | undefined {
+    if (this.stop !== undefined) return undefined;
+    if (this.budget.bytes !== undefined && this.used.bytes + this.pendingCost.bytes + bytes > this.budget.bytes) {
+      this.stop = 'bytes';
+      return undefined;
+    }
+    return this.budget.tokens - this.used.tokens - this.pendingCost.tokens;
+  }
+
+  /** Offer the next older message and what it costs. Returns false once the window is closed. */
+  offer(m: M, c: WindowCost): boolean {
     if (this.stop !== undefined) return false;
-    const c = this.cost(m);
     const tokens = this.used.tokens + this.pendingCost.tokens + c.tokens;
     const bytes = this.used.bytes + this.pendingCost.bytes + c.bytes;
     if (tokens > this.budget.tokens) this.stop = 'tokens';
@@ -98,15 +108,4 @@ export class ContextWindow<M extends WindowItem> {
       stoppedBy: this.stop ?? 'start',
     };
   }
-}
-
-/** The whole fit in one call, for callers that already hold the messages (newest first). */
-export function fitWindow<M extends WindowItem>(
-  newestFirst: Iterable<M>,
-  cost: (m: M) => WindowCost,
-  budget: WindowBudget,
-): WindowResult<M> {
-  const window = new ContextWindow(budget, cost);
-  for (const m of newestFirst) if (!window.offer(m)) break;
-  return window.finish();
 }

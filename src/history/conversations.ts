@@ -6,6 +6,7 @@ import { FIXED_LIMITS } from './limits.js';
 import { conversationRefSchema, listConversationsInputSchema } from './schemas.js';
 import type { Scope } from './scope.js';
 import { parseInput } from './validate.js';
+import { defaultBudget, fitPrefix, type ResponseBudget } from './response-budget.js';
 import { conversationsMatching } from './title-filter.js';
 import { withRetry } from './retry.js';
 import { type ConversationPageView, type ConversationView, toConversationView } from './views.js';
@@ -51,7 +52,11 @@ export async function getConversation(s: Scope, raw: unknown): Promise<Conversat
   return toConversationView(row);
 }
 
-export async function listConversations(s: Scope, raw: unknown): Promise<ConversationPageView> {
+export async function listConversations(
+  s: Scope,
+  raw: unknown,
+  budget: ResponseBudget<ConversationView> = defaultBudget(s.limits.maxResponseBytes),
+): Promise<ConversationPageView> {
   const input = parseInput(listConversationsInputSchema, raw);
   const limit = input.limit ?? FIXED_LIMITS.listDefault;
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
@@ -68,11 +73,13 @@ export async function listConversations(s: Scope, raw: unknown): Promise<Convers
           orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
           take: limit + 1,
         });
-  const page = rows.slice(0, limit);
+  // A page of conversations with large metadata may stop before `limit` at the response budget.
+  const page = fitPrefix(rows.slice(0, limit).map(toConversationView), budget);
+  const more = rows.length > page.length;
   const last = page.at(-1);
   return {
-    conversations: page.map(toConversationView),
-    next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
+    conversations: page,
+    next_cursor: more && last ? encodeCursor({ updatedAt: new Date(last.updated_at), id: last.id }) : null,
   };
 }
 

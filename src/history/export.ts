@@ -3,15 +3,14 @@ import { MAX_SEQ } from './schemas.js';
 import { conversationNotFound, HistoryError } from './errors.js';
 import { type ExportPageView, exportInputSchema } from './format-schemas.js';
 import { type ExportFormat, EXPORT_FORMATS, RENDERERS, renderedBytes, type Renderer } from './formats/index.js';
-import { FIXED_LIMITS as F, utf8Bytes } from './limits.js';
+import { FIXED_LIMITS as F } from './limits.js';
+import { readMessagePage } from './message-page.js';
 import type { Scope } from './scope.js';
 import { parseInput } from './validate.js';
-import { type ConversationView, type MessageView, toConversationView, toMessageView } from './views.js';
+import { type ConversationView, type MessageView, toConversationView } from './views.js';
 
-/** Messages read per query while gathering a page. */
-const WINDOW = 200;
-/** Bytes every format spends on a message besides its text, at least (markdown's heading). */
-const MIN_OVERHEAD = 12;
+/** Messages measured per page: a page of many tiny messages ends here (rendering grows with it). */
+const MAX_PAGE_MESSAGES = 1000;
 
 /**
  * One page of a conversation rendered in a format. A page holds as many messages as fit in
@@ -45,28 +44,16 @@ export async function exportConversation(s: Scope, raw: unknown): Promise<Export
 }
 
 /**
- * Messages from `start` on, until an estimate of their rendered size (content and tool-call
- * arguments, which every format renders, plus MIN_OVERHEAD each) passes the budget, or the
- * conversation ends. The exact fit is found afterwards; the last one loaded also tells
- * whether a page may end before it.
+ * Messages from `start` on, until what they store (content, tool-call arguments, metadata)
+ * passes the page budget — every format renders at least the content and arguments, json
+ * the metadata too — or the conversation ends. Sizes are measured before anything is read
+ * (message-page.ts), so a page reads about one page of data however the conversation is
+ * made. The exact fit is found afterwards; the last one loaded also tells whether a page may
+ * end before it.
  */
 async function loadCandidates(s: Scope, conversationId: string, start: number, total: number, budget: number): Promise<MessageView[]> {
-  const out: MessageView[] = [];
-  let bytes = 0;
-  for (let next = start; next <= total && bytes <= budget; next += WINDOW) {
-    const rows = await s.db.message.findMany({
-      where: { conversationId, seq: { gte: next, lt: Math.min(next + WINDOW, total + 1) } },
-      orderBy: { seq: 'asc' },
-      include: { toolCalls: { orderBy: { position: 'asc' } } },
-    });
-    for (const m of rows.map(toMessageView)) {
-      out.push(m);
-      bytes += MIN_OVERHEAD + utf8Bytes(m.content ?? '') + (m.tool_calls ?? []).reduce((n, c) => n + utf8Bytes(c.function.arguments), 0);
-      if (bytes > budget) break;
-    }
-    if (rows.length < Math.min(WINDOW, total + 1 - next)) break; // messages vanished (a concurrent rewind)
-  }
-  return out;
+  if (start > total) return [];
+  return readMessagePage(s.db, { conversationId, fromSeq: start, toSeq: total, from: 'start', limit: MAX_PAGE_MESSAGES, maxBytes: budget });
 }
 
 /**

@@ -4,10 +4,14 @@ import { conversationNotFound } from './errors.js';
 import { withRetry } from './retry.js';
 import type { Scope, Tx } from './scope.js';
 import { invalidField, parseInput } from './validate.js';
-import { type ConversationView, toConversationView } from './views.js';
+import { type ConversationView, type MessageView, toConversationView } from './views.js';
+import { insertBatch } from './append.js';
+import { readMessagePage } from './message-page.js';
+import type { MessageInput } from './schemas.js';
 
-/** Messages copied per round trip: bounds memory however long the conversation is. */
+/** Messages copied per round trip, and the stored bytes one round trip reads at most (about). */
 const COPY_CHUNK = 500;
+const COPY_BYTES = 4 * 1024 * 1024;
 
 export interface ForkView extends Record<string, unknown> {
   conversation: ConversationView;
@@ -54,16 +58,40 @@ export async function forkConversation(s: Scope, raw: unknown): Promise<ForkView
   );
 }
 
+/**
+ * Copies in chunks bounded by count and by stored bytes (message-page.ts measures before it
+ * reads), through the same multi-row inserts as an append: memory stays bounded however long
+ * the conversation, and the search index gets each copy's tool calls in one pass.
+ */
 async function copyMessages(tx: Tx, from: string, to: string, through: number): Promise<void> {
-  for (let after = 0; after < through; after += COPY_CHUNK) {
-    const rows = await tx.message.findMany({
-      where: { conversationId: from, seq: { gt: after, lte: Math.min(after + COPY_CHUNK, through) } },
-      orderBy: { seq: 'asc' },
-      include: { toolCalls: true },
+  for (let next = 1; next <= through; ) {
+    const rows = await readMessagePage(tx, {
+      conversationId: from,
+      fromSeq: next,
+      toSeq: through,
+      from: 'start',
+      limit: COPY_CHUNK,
+      maxBytes: COPY_BYTES,
     });
-    const copies = rows.map((m) => ({ ...m, id: uuidv7(), conversationId: to }));
-    await tx.message.createMany({ data: copies.map(({ toolCalls: _calls, ...m }) => m) });
-    const calls = copies.flatMap((m) => m.toolCalls.map((c) => ({ ...c, conversationId: to, messageId: m.id })));
-    if (calls.length > 0) await tx.toolCall.createMany({ data: calls });
+    if (rows.length === 0) break;
+    await insertBatch(tx, {
+      conversationId: to,
+      firstSeq: next,
+      createdAt: rows.map((m) => new Date(m.created_at)),
+      messages: rows.map(asInput),
+    });
+    next = rows.at(-1)!.seq + 1;
   }
+}
+
+/** A stored message as insertBatch takes it: what was appended, without id, seq and time. */
+function asInput(m: MessageView): MessageInput {
+  return {
+    role: m.role,
+    content: m.content,
+    ...(m.name !== undefined && { name: m.name }),
+    ...(m.tool_calls !== undefined && { tool_calls: m.tool_calls }),
+    ...(m.tool_call_id !== undefined && { tool_call_id: m.tool_call_id }),
+    ...(m.metadata !== undefined && { metadata: m.metadata }),
+  };
 }

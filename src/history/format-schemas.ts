@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { checkToolCallOrder } from './batch-rules.js';
 import { EXPORT_FORMATS, IMPORT_FORMATS } from './formats/types.js';
-import { FIXED_LIMITS as F, type Limits } from './limits.js';
-import { batchBytes, conversationIdSchema, messageInputSchema, text } from './schemas.js';
+import { FIXED_LIMITS as F, type Limits, messageBytes } from './limits.js';
+import { batchBytes, checkMessagesFit, conversationIdSchema, messageInputSchema, text } from './schemas.js';
 
 /** Inputs and outputs of export_conversation and import_conversation. */
 
@@ -72,6 +72,14 @@ export function importMessagesSchema(limits: Limits) {
     .array(messageInputSchema(limits))
     .max(F.importMessagesMax, `messages must be at most ${F.importMessagesMax} per import`)
     .superRefine((messages, ctx) => {
+      checkMessagesFit(messages, limits, ctx, []);
+      // One message of an import must be one an append could have stored.
+      messages.forEach((m, i) => {
+        const stored = messageBytes(m);
+        if (stored > limits.maxBatchBytes) {
+          ctx.addIssue({ code: 'custom', path: [i], message: `message holds ${stored} bytes; one message may hold at most ${limits.maxBatchBytes} (server option --max-batch-bytes)` });
+        }
+      });
       const bytes = batchBytes(messages);
       if (bytes > maxBytes) {
         ctx.addIssue({

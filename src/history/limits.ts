@@ -14,6 +14,11 @@ export interface Limits {
   maxMetadataKeys: number;
   /** UTF-8 bytes of everything one append_messages call stores. */
   maxBatchBytes: number;
+  /**
+   * Bytes of one response as serialized JSON (result and text rendering together): the
+   * response budget (response-budget.ts). A message must fit in it to be read back whole.
+   */
+  maxResponseBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -22,6 +27,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxMetadataBytes: 16 * 1024,
   maxMetadataKeys: 64,
   maxBatchBytes: 4 * 1024 * 1024,
+  maxResponseBytes: 4 * 1024 * 1024,
 };
 
 /** Bounds that are part of the contract rather than tuning knobs. */

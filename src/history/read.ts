@@ -1,5 +1,6 @@
 import { conversationNotFound } from './errors.js';
-import { FIXED_LIMITS, messageBytes } from './limits.js';
+import { FIXED_LIMITS } from './limits.js';
+import { defaultBudget, fitPrefix, type ResponseBudget } from './response-budget.js';
 import { getHistoryInputSchema } from './schemas.js';
 import type { Scope } from './scope.js';
 import { parseInput } from './validate.js';
@@ -9,11 +10,15 @@ import { type HistoryPageView, type MessageView } from './views.js';
 /**
  * One page of a conversation in seq order. Default: the newest `limit` messages. With
  * before_seq: the `limit` messages just before it; with after_seq: the `limit` just after.
- * A page also stops at the byte budget (the same bound as one append call), so a page of
- * huge tool outputs cannot exceed what an MCP client accepts; it always holds at least one
- * message, and has_more_* tells the agent where to continue.
+ * A page also stops at the response budget (response-budget.ts), so a page of huge or
+ * escape-heavy tool outputs cannot exceed what an MCP client accepts; it always holds at
+ * least one message, and has_more_* tells the agent where to continue.
  */
-export async function getHistory(s: Scope, raw: unknown): Promise<HistoryPageView> {
+export async function getHistory(
+  s: Scope,
+  raw: unknown,
+  budget: ResponseBudget<MessageView> = defaultBudget(s.limits.maxResponseBytes),
+): Promise<HistoryPageView> {
   const input = parseInput(getHistoryInputSchema, raw);
   const conversationId = input.conversation_id;
   const found = await s.db.$queryRaw<Array<{ message_count: number | bigint }>>`
@@ -33,8 +38,11 @@ export async function getHistory(s: Scope, raw: unknown): Promise<HistoryPageVie
     toSeq: forward ? total : Math.min(input.before_seq ?? total + 1, total + 1) - 1,
     from: forward ? 'start' : 'end',
     limit,
+    // Every stored byte costs at least one in the response: more could not be returned anyway.
+    maxBytes: budget.bytes,
   });
-  const walked = withinBudget(page, s.limits.maxBatchBytes);
+  // Walk order: the messages nearest the anchor are the ones kept.
+  const walked = fitPrefix(page, budget);
   const messages = forward ? walked : walked.reverse();
 
   const first = messages[0];
@@ -47,14 +55,4 @@ export async function getHistory(s: Scope, raw: unknown): Promise<HistoryPageVie
     has_more_before: first ? first.seq > 1 : forward && anchor >= 1,
     has_more_after: last ? last.seq < total : !forward && anchor <= total,
   };
-}
-
-/** The longest prefix whose content, tool arguments and metadata fit in `budget` bytes (min. 1). */
-function withinBudget(messages: MessageView[], budget: number): MessageView[] {
-  let used = 0;
-  for (let i = 0; i < messages.length; i++) {
-    used += messageBytes(messages[i]!);
-    if (used > budget && i > 0) return messages.slice(0, i);
-  }
-  return messages;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkToolCallOrder } from './batch-rules.js';
 import { FIXED_LIMITS as F, type Limits, messageBytes, utf8Bytes } from './limits.js';
+import { itemBytes, jsonBytes, RESPONSE_RESERVE } from './response-budget.js';
 
 /**
  * Input schemas of the history domain. They are the single source of truth for what an
@@ -136,12 +137,38 @@ export function batchBytes(messages: readonly MessageInput[]): number {
   return messages.reduce((total, m) => total + messageBytes(m), 0);
 }
 
+/** The view's fields an input message does not carry (id, seq, created_at) and their JSON. */
+const VIEW_FIELDS_BYTES = 128;
+
+/**
+ * Every message must come back whole in one response (response-budget.ts): its size as JSON,
+ * escapes included, within the response budget. A message of control characters is six times
+ * its stored size on the wire; one of ordinary text, barely more. Checked for append and
+ * import alike.
+ */
+export function checkMessagesFit(messages: readonly MessageInput[], limits: Limits, ctx: z.RefinementCtx, at: readonly PropertyKey[]): void {
+  const room = itemBytes(limits.maxResponseBytes);
+  messages.forEach((m, i) => {
+    const wire = jsonBytes(m) + VIEW_FIELDS_BYTES;
+    if (wire > room) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...at, i],
+        message:
+          `message takes ${wire} bytes as JSON (control characters take 6 bytes each, quotes and backslashes 2); ` +
+          `one message must fit in one response to be read back whole: at most ${room} bytes (server option --max-response-bytes, less ${RESPONSE_RESERVE} for the envelope). Split it`,
+      });
+    }
+  });
+}
+
 /**
  * Batch rules that need no database: call ids unique within the batch, and a tool result
  * that answers a call from this batch must come after it. Results that answer calls from
  * earlier appends are checked by the store, inside the append transaction.
  */
 function checkBatch(messages: readonly MessageInput[], limits: Limits, ctx: z.RefinementCtx): void {
+  checkMessagesFit(messages, limits, ctx, ['messages']);
   const bytes = batchBytes(messages);
   if (bytes > limits.maxBatchBytes) {
     ctx.addIssue({

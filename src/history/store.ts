@@ -14,6 +14,9 @@ import { importConversation } from './import.js';
 import type { Limits } from './limits.js';
 import { forkConversation } from './fork.js';
 import { getHistory } from './read.js';
+import type { ResponseBudget } from './response-budget.js';
+import type { SummaryMessageView } from './context-views.js';
+import type { ConversationView, MessageView } from './views.js';
 import { deleteMessages } from './rewind.js';
 import { limitedSchemas, type LimitedSchemas, type Scope } from './scope.js';
 import { searchMessages } from './search.js';
@@ -54,15 +57,15 @@ export class OwnerHistory {
 
   createConversation = (input: unknown) => createConversation(this.scope, input);
   getConversation = (input: unknown) => getConversation(this.scope, input);
-  listConversations = (input: unknown) => listConversations(this.scope, input);
+  listConversations = (input: unknown, budget?: ResponseBudget<ConversationView>) => listConversations(this.scope, input, budget);
   updateConversation = (input: unknown) => updateConversation(this.scope, input);
   deleteConversation = (input: unknown) => deleteConversation(this.scope, input);
   appendMessages = (input: unknown) => appendMessages(this.scope, input);
-  getHistory = (input: unknown) => getHistory(this.scope, input);
+  getHistory = (input: unknown, budget?: ResponseBudget<MessageView>) => getHistory(this.scope, input, budget);
   forkConversation = (input: unknown) => forkConversation(this.scope, input);
   deleteMessages = (input: unknown) => deleteMessages(this.scope, input);
   completeConversationIds = (prefix: string) => completeConversationIds(this.scope, prefix);
-  getContext = (input: unknown) => getContext(this.scope, input);
+  getContext = (input: unknown, budget?: ResponseBudget<MessageView | SummaryMessageView>) => getContext(this.scope, input, budget);
   setSummary = (input: unknown) => setSummary(this.scope, input);
   exportConversation = (input: unknown) => exportConversation(this.scope, input);
   importConversation = (input: unknown) => importConversation(this.scope, input);

@@ -1,20 +1,24 @@
 import type { SummaryMessageView, SummarySetView } from './context-views.js';
 import { inConversationTransaction } from './locked.js';
 import type { Scope, Tx } from './scope.js';
-import { loadTokenCounter, messageTokens } from './tokens.js';
+import { loadTokenCounter, TokenMeter } from './tokens.js';
 import { invalidField, parseInput } from './validate.js';
 
 /**
  * Store the agent's summary of messages 1..through_seq, replacing the previous one (one
- * current summary per conversation). Messages are never touched. One transaction whose
- * FIRST statement is a write (the conversation's updated_at: setting a summary is activity),
- * which takes the write lock, proves the conversation is the owner's and reads message_count
- * consistently with a concurrent append or rewind.
+ * current summary per conversation). Messages are never touched. Its token cost is counted
+ * first, outside the transaction: counting is CPU work, and nothing may hold the write lock
+ * for it. Then one transaction whose FIRST statement is a write (the conversation's
+ * updated_at: setting a summary is activity), which takes the write lock, proves the
+ * conversation is the owner's and reads message_count consistently with a concurrent append
+ * or rewind.
  */
 export async function setSummary(s: Scope, raw: unknown): Promise<SummarySetView> {
   const input = parseInput(s.schemas.setSummary, raw);
   const conversationId = input.conversation_id;
-  const count = await loadTokenCounter();
+  const meter = new TokenMeter(await loadTokenCounter());
+  // Counted as get_context will show it (created_at is not part of the count).
+  const tokens = await meter.message(summaryMessage({ throughSeq: input.through_seq, content: input.summary, createdAt: new Date(0) }));
   return inConversationTransaction(s, conversationId, 0, async (tx, { messageCount, now }) => {
     if (input.through_seq > messageCount) {
       const last = messageCount === 0 ? 'the conversation has no messages yet' : `the last message is seq ${messageCount}`;
@@ -27,7 +31,8 @@ export async function setSummary(s: Scope, raw: unknown): Promise<SummarySetView
       conversation_id: conversationId,
       through_seq: input.through_seq,
       created_at: now.toISOString(),
-      tokens: messageTokens(count, summaryMessage({ throughSeq: input.through_seq, content: input.summary, createdAt: now })),
+      tokens,
+      tokens_estimated: meter.estimated,
       replaced: prior && { through_seq: prior.throughSeq, created_at: prior.createdAt.toISOString() },
     };
   });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ContextView } from '../history/context-views.js';
 import type { OwnerHistory } from '../history/store.js';
 import type { Logger } from '../logger.js';
+import { withinBudget } from './response-guard.js';
 import { asProtocolError } from './results.js';
 
 export interface PromptDeps {
@@ -48,7 +49,8 @@ export function registerPrompts(server: McpServer, { history, logger, readOnly }
           conversation_id,
           max_tokens: max_tokens === undefined ? DEFAULT_RESUME_TOKENS : Number(max_tokens),
         });
-        return { description: `Context of conversation ${conversation_id}`, messages: resumeMessages(context) };
+        const result = { description: `Context of conversation ${conversation_id}`, messages: resumeMessages(context) };
+        return withinBudget(result, history.limits.maxResponseBytes, 'prompt resume_conversation');
       }),
   );
 
@@ -71,10 +73,11 @@ export function registerPrompts(server: McpServer, { history, logger, readOnly }
           'Be concise but keep names, numbers and identifiers exact. Then store it by calling set_summary with ' +
           `conversation_id "${conversation_id}", through_seq ${through} and the summary text.`;
         const transcript = 'text' in page ? String(page.text) : JSON.stringify(page.data);
-        return {
+        const result = {
           description: `Summarize conversation ${conversation_id}`,
-          messages: [{ role: 'user', content: { type: 'text', text: `${instructions}\n\n---\n\n${transcript}` } }],
+          messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `${instructions}\n\n---\n\n${transcript}` } }],
         };
+        return withinBudget(result, history.limits.maxResponseBytes, 'prompt summarize_conversation');
       }),
   );
 }

@@ -2,6 +2,9 @@ import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/serv
 import { ListResourcesRequestSchema, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { OwnerHistory } from '../history/store.js';
 import type { Logger } from '../logger.js';
+import { itemBytes, jsonTextBytes, type ResponseBudget } from '../history/response-budget.js';
+import type { MessageView } from '../history/views.js';
+import { withinBudget } from './response-guard.js';
 import { asProtocolError } from './results.js';
 
 const LIST_PAGE = 50;
@@ -28,7 +31,7 @@ export function registerResources(server: McpServer, { history, logger }: Resour
     'conversation-transcript',
     new ResourceTemplate('conversation://{id}/transcript.md', { list: undefined, complete }),
     { title: 'Conversation transcript', description: 'A conversation as a Markdown transcript.', mimeType: 'text/markdown' },
-    async (uri, { id }) => read(uri, guard, () => transcript(history, String(id)), 'text/markdown'),
+    async (uri, { id }) => read(uri, guard, () => transcript(history, String(id)), 'text/markdown', history.limits.maxResponseBytes),
   );
   server.registerResource(
     'conversation',
@@ -42,9 +45,9 @@ export function registerResources(server: McpServer, { history, logger }: Resour
       read(uri, guard, async () => {
         const conversationId = String(id);
         const conversation = await history.getConversation({ conversation_id: conversationId });
-        const page = await history.getHistory({ conversation_id: conversationId });
+        const page = await history.getHistory({ conversation_id: conversationId }, prettyJsonBudget(history));
         return JSON.stringify({ conversation, messages: page.messages, has_more_before: page.has_more_before }, null, 2);
-      }, 'application/json'),
+      }, 'application/json', history.limits.maxResponseBytes),
   );
 
   // McpServer's own resources/list handler neither reads the cursor nor returns nextCursor;
@@ -77,7 +80,21 @@ async function transcript(history: OwnerHistory, conversationId: string): Promis
 
 type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
 
-async function read(uri: URL, guard: Guard, body: () => Promise<string>, mimeType: string): Promise<ReadResourceResult> {
+async function read(uri: URL, guard: Guard, body: () => Promise<string>, mimeType: string, maxBytes: number): Promise<ReadResourceResult> {
   const text = await guard(body);
-  return { contents: [{ uri: uri.href, mimeType, text }] };
+  return withinBudget({ contents: [{ uri: uri.href, mimeType, text }] }, maxBytes, `resource ${uri.href}`);
+}
+
+/**
+ * conversation://{id} is the page as indented JSON inside a text field: what one message
+ * costs there, its indentation (two levels deeper in the document) and its escaping included.
+ */
+function prettyJsonBudget(history: OwnerHistory): ResponseBudget<MessageView> {
+  return {
+    bytes: itemBytes(history.limits.maxResponseBytes),
+    cost: (m) => {
+      const pretty = JSON.stringify(m, null, 2);
+      return jsonTextBytes(pretty) + 4 * (pretty.split('\n').length + 1);
+    },
+  };
 }

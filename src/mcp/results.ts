@@ -4,11 +4,6 @@ import { isTransient } from '../history/retry.js';
 import { STORAGE_FAILURE_MESSAGES, storageFailure } from '../history/storage-errors.js';
 import type { Logger } from '../logger.js';
 
-/** A successful result: structured data for programs, plus text for clients that show text. */
-export function ok(structured: Record<string, unknown>, text: string): CallToolResult {
-  return { structuredContent: structured, content: [{ type: 'text', text }] };
-}
-
 function errorResult(text: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text }] };
 }
@@ -56,6 +51,7 @@ export async function asProtocolError<T>(fn: () => Promise<T>, logger: Logger): 
   try {
     return await fn();
   } catch (err) {
+    if (err instanceof McpError) throw err; // already a protocol error that says what to do
     if (err instanceof HistoryError) {
       throw new McpError(err.code === 'not_found' ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams, err.message);
     }

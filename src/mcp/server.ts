@@ -4,7 +4,8 @@ import type { Logger } from '../logger.js';
 import { checkRequestParams } from './params-check.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
-import { toolError, ok } from './results.js';
+import { budgetedResult } from './response-guard.js';
+import { toolError } from './results.js';
 import { toolsFor } from './tools/index.js';
 import type { ToolSpec } from './tools/types.js';
 
@@ -60,7 +61,7 @@ function registerTool(server: McpServer, tool: ToolSpec, { history, logger }: Se
       try {
         const { structured, text } = await tool.run(history, args);
         logger.debug({ tool: tool.name, ms: +(performance.now() - started).toFixed(2) }, 'tool call');
-        return ok(structured, text);
+        return budgetedResult(structured, text, history.limits.maxResponseBytes);
       } catch (err) {
         return toolError(err, tool.name, logger);
       }

@@ -1,6 +1,6 @@
 import { getContextInputSchema } from '../../history/context-schemas.js';
 import { contextView, type ContextView } from '../../history/context-views.js';
-import { messageBlock } from './render.js';
+import { messageBlock, renderedBudget } from './render.js';
 import { defineTool, READ_ONLY } from './types.js';
 
 export const getContextTool = defineTool({
@@ -18,7 +18,7 @@ export const getContextTool = defineTool({
   outputSchema: contextView,
   annotations: READ_ONLY,
   async run(history, args) {
-    const context = await history.getContext(args);
+    const context = await history.getContext(args, renderedBudget(history, contextBlock));
     return { structured: context, text: renderContext(context) };
   },
 });
@@ -27,8 +27,11 @@ function renderContext(c: ContextView): string {
   const range = c.first_seq === null ? 'no recent messages fit' : `messages ${c.first_seq}–${c.last_seq}`;
   const summary = c.summary ? `, summary of 1–${c.summary.through_seq}` : '';
   const header =
-    `Context of ${c.conversation_id}: ${range}${summary}; ${c.total_tokens} of ${c.max_tokens} tokens (${c.encoding}); ` +
+    `Context of ${c.conversation_id}: ${range}${summary}; ${c.total_tokens} of ${c.max_tokens} tokens (${c.encoding}${c.tokens_estimated ? ', estimated' : ''}); ` +
     `${c.omitted_count} of ${c.message_count} stored message(s) not included (stopped by ${c.stopped_by}).`;
-  const blocks = c.messages.map((m) => ('id' in m ? messageBlock(m) : `[summary] system:\n${m.content}`));
-  return [header, ...blocks].join('\n\n');
+  return [header, ...c.messages.map(contextBlock)].join('\n\n');
+}
+
+function contextBlock(m: ContextView['messages'][number]): string {
+  return 'id' in m ? messageBlock(m) : `[summary] system:\n${m.content}`;
 }

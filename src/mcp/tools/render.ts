@@ -1,4 +1,6 @@
+import { itemBytes, type ResponseBudget, structuredAndText } from '../../history/response-budget.js';
 import type { SearchHitView } from '../../history/search-schemas.js';
+import type { OwnerHistory } from '../../history/store.js';
 import type { ConversationView, MessageView } from '../../history/views.js';
 
 /**
@@ -31,3 +33,9 @@ export function searchHitBlock(h: SearchHitView): string {
   const title = h.conversation_title === null ? '(untitled)' : JSON.stringify(h.conversation_title);
   return `${h.conversation_id} ${title} [${h.seq}] ${h.role} at ${h.created_at} (message ${h.message_id}):\n${h.snippet}`;
 }
+
+/** The response budget of a tool whose text renders each item of its structured result with `render`. */
+export function renderedBudget<T>(history: OwnerHistory, render: (item: T) => string): ResponseBudget<T> {
+  return { bytes: itemBytes(history.limits.maxResponseBytes), cost: structuredAndText(render) };
+}
+

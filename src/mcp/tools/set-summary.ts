@@ -18,7 +18,7 @@ export const setSummaryTool = defineTool({
     const replaced = result.replaced ? `; it replaces the summary of 1–${result.replaced.through_seq}` : '';
     return {
       structured: result,
-      text: `Stored the summary of messages 1–${result.through_seq} in ${result.conversation_id} (${result.tokens} tokens in get_context)${replaced}.`,
+      text: `Stored the summary of messages 1–${result.through_seq} in ${result.conversation_id} (${result.tokens_estimated ? 'about ' : ''}${result.tokens} tokens in get_context)${replaced}.`,
     };
   },
 });
