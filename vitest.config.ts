@@ -17,8 +17,8 @@ const BACKEND_NEUTRAL = [
   'branching',
   'concurrency',
   'context',
-  'deep-arguments',
   'conversations',
+  'deep-arguments',
   'drift',
   'export-import',
   'history',
@@ -31,10 +31,13 @@ const BACKEND_NEUTRAL = [
   'postgres-concurrency',
   'postgres-outage',
   'resources-prompts',
+  'response-budget',
   'search',
+  'search-bounds',
   'timestamps',
   'tokens',
   'tools',
+  'transaction-isolation',
 ].map((name) => `test/${name}.test.ts`);
 
 const postgresUrl = process.env.CHAT_HISTORY_TEST_POSTGRES_URL?.trim();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FIXED_LIMITS as F } from './limits.js';
 import { conversationIdSchema, ROLES, text } from './schemas.js';
+import { QUERY_BOUNDS } from './search-query.js';
 import { INSTANT_RANGE, inInstantRange } from './timestamps.js';
 
 /** Input and output of search_messages. */
@@ -26,10 +27,11 @@ export const searchMessagesInputSchema = z
     query: text(F.searchQueryChars, { allowNul: true })
       .refine((v) => v.trim() !== '', 'text must not be empty or only whitespace: give words to search for')
       .describe(
-        'Words to look for in message text and tool calls. Every word must occur (any order, ' +
-          'accents and case ignored); the last word also matches as a prefix; put words in "double quotes" ' +
-          'to require them as an exact phrase. No operators: AND/OR/NOT, -, *, : and the like are ' +
-          'ordinary text.',
+        'Words to look for in message text and tool calls. Every word must occur (any order, accents and case ' +
+          'ignored; a repeated word counts once); the last word, and any word ending in *, also matches as a prefix ' +
+          `(from ${QUERY_BOUNDS.prefixChars} characters on); put words in "double quotes" to require them as an exact phrase. ` +
+          'No operators: AND/OR/NOT, -, : and the like are ordinary text. ' +
+          `At most ${QUERY_BOUNDS.parts} different words and phrases, ${QUERY_BOUNDS.words} words in all, ${QUERY_BOUNDS.prefixes} prefixes.`,
       ),
     conversation_id: conversationIdSchema.optional().describe('Search only this conversation.'),
     roles: z

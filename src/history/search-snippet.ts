@@ -2,7 +2,9 @@
  * Snippets for search hits, made here rather than by FTS5's snippet(): that function scores
  * every candidate window of a row, which is quadratic in the row's hits — one 190 KB message
  * of a repeated word took 50 s and, the driver being synchronous, stalled the whole server.
- * This is one linear pass that stops as soon as the window after the first hit is complete.
+ * This is one linear pass that stops as soon as the window after the first hit is complete,
+ * and the snippet shows at most MAX_WORD characters of a word and MAX_GAP of what separates
+ * two, so WIDTH words are at most a few hundred characters whatever the message holds.
  *
  * Matching mirrors the index (unicode61, remove_diacritics 2): words are runs of letters,
  * digits and private-use characters, compared case- and accent-insensitively; a prefix term
@@ -13,6 +15,9 @@ const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
 const WIDTH = 24;
 /** Words shown before the first hit, so it is read in context. */
 const LEAD = 6;
+/** Characters shown of one word, and of the text between two words. */
+const MAX_WORD = 40;
+const MAX_GAP = 20;
 
 export interface SnippetTerm {
   word: string;
@@ -55,9 +60,20 @@ export function makeSnippet(text: string, terms: readonly SnippetTerm[]): string
   let out = from > 0 ? '…' : '';
   for (let i = from; i < to; i++) {
     const t = tokens[i]!;
-    if (i > from) out += text.slice(tokens[i - 1]!.end, t.start);
-    const word = text.slice(t.start, t.end);
+    if (i > from) out += clip(text, tokens[i - 1]!.end, t.start, MAX_GAP);
+    const word = clip(text, t.start, t.end, MAX_WORD);
     out += t.hit ? `«${word}»` : word;
   }
   return tokens.length > to ? `${out}…` : out;
+}
+
+/**
+ * text[start, end), or its first `max` characters and '…': a snippet stays a few hundred
+ * characters even when a "word" is one 256 KiB run or the words are far apart.
+ */
+function clip(text: string, start: number, end: number, max: number): string {
+  if (end - start <= max) return text.slice(start, end);
+  let cut = start + max;
+  if (/[\udc00-\udfff]/.test(text[cut] ?? '')) cut--; // keep a surrogate pair whole
+  return `${text.slice(start, cut)}…`;
 }
