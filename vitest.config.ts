@@ -48,7 +48,7 @@ const projects: TestProjectInlineConfiguration[] = [
     extends: true,
     test: {
       name: 'sqlite',
-      exclude: [...configDefaults.exclude, 'test/stress/**'],
+      exclude: [...configDefaults.exclude, 'test/stress/**', 'test/hostile/**'],
       env: { CHAT_HISTORY_TEST_BACKEND: 'sqlite' },
     },
   },

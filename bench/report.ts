@@ -1,3 +1,4 @@
+import type { CaseResult } from './worst/harness.js';
 /** Types of the JSON report, the printed tables, and the targets with PASS/MISS. */
 import { COMPONENTS, type CpuBreakdown } from './cpuprofile.js';
 import type { Breakdown } from './profile.js';
@@ -52,6 +53,8 @@ export interface Report {
   sizes: SizeResult[];
   peers: PeerResult[];
   targets?: Target[];
+  /** The worst legal request of every tool (bench/worst.ts); empty with BENCH_WORST=0. */
+  worst: CaseResult[];
 }
 
 const fmt = (x: number | null | undefined, digits = 0) => (x === null || x === undefined ? '—' : x.toFixed(digits));

@@ -11,6 +11,7 @@
  *   BENCH_CPU_PROFILE=largest  server CPU by component via --cpu-prof: largest size, all, or 0
  *   BENCH_SERVER_NODE_ARGS=…   extra node/V8 flags for the server under test (e.g. --liftoff-only)
  *   BENCH_COLD_STARTS=5        cold starts per size (median reported)
+ *   BENCH_WORST=0              skip the worst-case table (bench/worst.ts; WORST_* variables there)
  *
  * Seeded files are cached in bench/.cache/ (keyed by size and migration set); every
  * measurement that writes runs on a fresh copy.
@@ -28,6 +29,8 @@ import { printReport, type PeerResult, type Report, type SizeResult } from './re
 import { copyOf, removeDb, type Seeded, seeded } from './seed.js';
 import { open, ourServer, SERVER_NODE_ARGS, type Session } from './server.js';
 import { startupProbe } from './startup.js';
+import { worstCaseBench } from './worst.js';
+import { printWorstTable } from './worst/table.js';
 import { FAST, measure, measureSync, median, positiveInt, round1, type Plan, type Timing } from './stats.js';
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
@@ -211,6 +214,7 @@ async function main(): Promise<void> {
     const peerInfo = PEER_SIZES.length > 0 ? ensurePeer(log) : null;
     const peers: PeerResult[] = [];
     for (const label of PEER_SIZES) peers.push(await runPeer(label, dist, work, peerInfo!));
+    const worst = process.env.BENCH_WORST === '0' ? [] : await worstCaseBench();
     const date = new Date().toISOString();
     const report: Report = {
       meta: {
@@ -229,9 +233,11 @@ async function main(): Promise<void> {
       },
       sizes,
       peers,
+      worst,
     };
     report.meta.total_s = Math.round((performance.now() - started) / 1000);
     printReport(report);
+    if (worst.length > 0) printWorstTable(worst);
     mkdirSync(RESULTS, { recursive: true });
     const file = join(RESULTS, `bench-${date.replace(/[:.]/g, '-')}.json`);
     const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -4,10 +4,9 @@ import { conversationNotFound } from './errors.js';
 import { withRetry } from './retry.js';
 import type { Scope, Tx } from './scope.js';
 import { invalidField, parseInput } from './validate.js';
-import { type ConversationView, type MessageView, toConversationView } from './views.js';
+import { appendedFields, type ConversationView, toConversationView } from './views.js';
 import { insertBatch } from './append.js';
 import { readMessagePage } from './message-page.js';
-import type { MessageInput } from './schemas.js';
 
 /** Messages copied per round trip, and the stored bytes one round trip reads at most (about). */
 const COPY_CHUNK = 500;
@@ -78,20 +77,8 @@ async function copyMessages(tx: Tx, from: string, to: string, through: number): 
       conversationId: to,
       firstSeq: next,
       createdAt: rows.map((m) => new Date(m.created_at)),
-      messages: rows.map(asInput),
+      messages: rows.map(appendedFields),
     });
     next = rows.at(-1)!.seq + 1;
   }
-}
-
-/** A stored message as insertBatch takes it: what was appended, without id, seq and time. */
-function asInput(m: MessageView): MessageInput {
-  return {
-    role: m.role,
-    content: m.content,
-    ...(m.name !== undefined && { name: m.name }),
-    ...(m.tool_calls !== undefined && { tool_calls: m.tool_calls }),
-    ...(m.tool_call_id !== undefined && { tool_call_id: m.tool_call_id }),
-    ...(m.metadata !== undefined && { metadata: m.metadata }),
-  };
 }

@@ -122,3 +122,16 @@ export function toMessageView(row: MessageRow): MessageView {
 function parseMetadata(json: string | null): Record<string, unknown> | null {
   return json === null ? null : (JSON.parse(json) as Record<string, unknown>);
 }
+
+/** A stored message as it was appended: without its id, seq and time (export json, fork copies). */
+export function appendedFields(m: MessageView) {
+  return {
+    role: m.role,
+    content: m.content,
+    ...(m.name !== undefined && { name: m.name }),
+    ...(m.tool_calls !== undefined && { tool_calls: m.tool_calls }),
+    ...(m.tool_call_id !== undefined && { tool_call_id: m.tool_call_id }),
+    ...(m.metadata !== undefined && { metadata: m.metadata }),
+  };
+}
+

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { timestampSchema } from '../timestamps.js';
 import { invalidField } from '../validate.js';
-import type { MessageView } from '../views.js';
+import { appendedFields, type MessageView } from '../views.js';
 import { breakBeforeNonTool, type PageSource, parseAt, type ParsedImport, type Renderer } from './types.js';
 
 /**
@@ -12,15 +12,7 @@ export const JSON_FORMAT_TAG = 'chat-history-mcp';
 export const JSON_FORMAT_VERSION = 1;
 
 function messageOut(m: MessageView) {
-  return {
-    role: m.role,
-    content: m.content,
-    ...(m.name !== undefined && { name: m.name }),
-    ...(m.tool_calls !== undefined && { tool_calls: m.tool_calls }),
-    ...(m.tool_call_id !== undefined && { tool_call_id: m.tool_call_id }),
-    ...(m.metadata !== undefined && { metadata: m.metadata }),
-    created_at: m.created_at,
-  };
+  return { ...appendedFields(m), created_at: m.created_at };
 }
 
 export function jsonConversationHeader(c: PageSource['conversation']) {

@@ -1,0 +1,413 @@
+/**
+ * The worst legal request of every tool, resource and prompt: the largest sizes the default
+ * limits allow, in the shapes that cost most (one unbroken run, many small parts, deep
+ * nesting, escape-heavy text, many repeats). Each case stores what it needs as the attacking
+ * owner, then names the one request to time. `npm run test:hostile` runs them all against the
+ * built server over HTTP while another owner pings it, and over stdio at the response budget;
+ * `npm run bench` prints their timings. A new tool adds its worst case here.
+ *
+ * Sizes assume the default limits (src/history/limits.ts): 256 KiB per content or tool-call
+ * arguments, 4 MiB per append, 100 messages per append, 128 tool calls per message, 16 KiB of
+ * metadata. Requests stay under the HTTP body limit (9 MiB) and the stdio frame (10 MiB).
+ */
+import { distinctWords, dna, escapeHeavy, repeated, unbrokenCjk, unbrokenLetters } from './payloads.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+export const DEFAULTS = {
+  contentBytes: 256 * KiB,
+  batchBytes: 4 * MiB,
+  /** A message as JSON must fit one response (4 MiB) less its envelope (16 KiB). */
+  messageJsonBytes: 4 * MiB - 16 * KiB - 128,
+  messagesPerCall: 100,
+  toolCallsPerMessage: 128,
+  metadataBytes: 16 * KiB,
+  historyMax: 500,
+  listMax: 100,
+  searchMax: 100,
+  queryChars: 1000,
+};
+
+export type Request =
+  | { tool: string; args: Record<string, unknown> }
+  | { resource: string }
+  | { prompt: string; args: Record<string, string> };
+
+/** What a case may call while it sets up: the attacker's and the bystander's tool calls. */
+export interface Caller {
+  /** A tool call that must succeed; its structuredContent. */
+  call(name: string, args: Record<string, unknown>): Promise<any>;
+}
+
+export interface CaseContext {
+  attacker: Caller;
+  bystander: Caller;
+  /** How many times the request will run: writes that consume their target prepare that many. */
+  runs: number;
+}
+
+export interface WorstCase {
+  id: string;
+  /** The issue-9 class it belongs to (tokens, index, search, response, export, lock, …). */
+  kind: string;
+  /** The operation and its worst input, as the table prints it. */
+  what: string;
+  /** A request the server answers with a clear refusal (isError) rather than a result. */
+  refused?: RegExp;
+  /** Store what the request needs; returns the request of run i (0-based). */
+  setup(ctx: CaseContext): Promise<(i: number) => Request>;
+}
+
+type Msg = Record<string, unknown>;
+
+async function conversation(c: Caller, title: string): Promise<string> {
+  return (await c.call('create_conversation', { title })).conversation.id as string;
+}
+
+/** Append messages in calls that respect the per-call count and (wire) byte limits. */
+async function appendAll(c: Caller, conversationId: string, messages: Msg[], wireBudget = 7 * MiB): Promise<void> {
+  let batch: Msg[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await c.call('append_messages', { conversation_id: conversationId, messages: batch });
+    batch = [];
+    bytes = 0;
+  };
+  for (const m of messages) {
+    const size = Buffer.byteLength(JSON.stringify(m));
+    if (batch.length >= DEFAULTS.messagesPerCall || bytes + size > wireBudget || batchRawBytes([...batch, m]) > DEFAULTS.batchBytes) await flush();
+    batch.push(m);
+    bytes += size;
+  }
+  await flush();
+}
+
+function batchRawBytes(messages: Msg[]): number {
+  let n = 0;
+  for (const m of messages) {
+    n += Buffer.byteLength(String(m.content ?? ''));
+    for (const call of (m.tool_calls as Array<{ function: { arguments: string } }> | undefined) ?? []) n += Buffer.byteLength(call.function.arguments);
+    if (m.metadata !== undefined) n += Buffer.byteLength(JSON.stringify(m.metadata));
+  }
+  return n;
+}
+
+/** An assistant message calling `n` tools, then `n` results: a tool round. */
+function toolRound(prefix: string, n: number, args: (j: number) => string, result: (j: number) => string): Msg[] {
+  const calls = Array.from({ length: n }, (_, j) => ({ id: `${prefix}_${j}`, type: 'function', function: { name: 'lookup', arguments: args(j) } }));
+  return [
+    { role: 'assistant', content: null, tool_calls: calls },
+    ...calls.map((call, j) => ({ role: 'tool', tool_call_id: call.id, content: result(j) })),
+  ];
+}
+
+/** One message per run, each alone in its conversation (for reads whose cost is one message). */
+async function oneMessageEach(c: Caller, runs: number, message: (i: number) => Msg): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < runs; i++) {
+    const id = await conversation(c, `one message ${i}`);
+    await appendAll(c, id, [message(i)]);
+    ids.push(id);
+  }
+  return ids;
+}
+
+const argsOfBytes = (bytes: number, seed: number) => JSON.stringify({ q: unbrokenLetters(bytes - 10, seed) });
+/** Arguments of each of 128 calls so that the message is the largest one allowed (JSON escapes included). */
+const CALL_ARGS_BYTES = Math.floor((DEFAULTS.messageJsonBytes - 256) / DEFAULTS.toolCallsPerMessage) - 96;
+const MAX_TOKENS = 2_000_000;
+
+/** Run i appends one assistant message calling 128 tools with these arguments (fresh call ids each run). */
+async function appendOfCalls(attacker: Caller, args: (j: number) => string): Promise<(i: number) => Request> {
+  const id = await conversation(attacker, 'many calls');
+  const all = Array.from({ length: DEFAULTS.toolCallsPerMessage }, (_, j) => args(j));
+  return (i) => ({
+    tool: 'append_messages',
+    args: {
+      conversation_id: id,
+      messages: [{ role: 'assistant', content: null, tool_calls: all.map((a, j) => ({ id: `r${i}_${j}`, type: 'function', function: { name: 'f', arguments: a } })) }],
+    },
+  });
+}
+
+export const WORST_CASES: WorstCase[] = [
+  {
+    id: 'append-128-calls',
+    kind: 'index',
+    what: 'append_messages: one assistant message, 128 tool calls of 32 KiB, one unbroken run each (4 MiB)',
+    setup: ({ attacker }) => appendOfCalls(attacker, (j) => argsOfBytes(CALL_ARGS_BYTES, 100 + j)),
+  },
+  {
+    id: 'append-128-calls-words',
+    kind: 'index',
+    what: 'append_messages: one assistant message, 128 tool calls of 32 KiB of short words (4 MiB)',
+    setup: ({ attacker }) => appendOfCalls(attacker, (j) => JSON.stringify({ q: distinctWords(CALL_ARGS_BYTES - 16, 150 + j) })),
+  },
+  {
+    id: 'append-100-runs',
+    kind: 'index',
+    what: 'append_messages: 100 messages of 40 KiB, each one unbroken run',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'long runs');
+      const contents = Array.from({ length: 100 }, (_, j) => unbrokenLetters(40 * KiB, 300 + j));
+      return () => ({ tool: 'append_messages', args: { conversation_id: id, messages: contents.map((content) => ({ role: 'user', content })) } });
+    },
+  },
+  {
+    id: 'context-letters',
+    kind: 'tokens',
+    what: 'get_context (max_tokens 2M): one 256 KiB message, one unbroken run of letters',
+    async setup({ attacker, runs }) {
+      const ids = await oneMessageEach(attacker, runs, (i) => ({ role: 'user', content: unbrokenLetters(DEFAULTS.contentBytes, 400 + i) }));
+      return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
+    },
+  },
+  {
+    id: 'context-cjk',
+    kind: 'tokens',
+    what: 'get_context (max_tokens 2M): 16 messages of 128 KiB CJK without a break (what the response budget holds)',
+    async setup({ attacker, runs }) {
+      const ids: string[] = [];
+      for (let i = 0; i < runs; i++) {
+        const id = await conversation(attacker, `cjk ${i}`);
+        await appendAll(attacker, id, Array.from({ length: 16 }, (_, j) => ({ role: 'user', content: unbrokenCjk(128 * KiB, 500 + 16 * i + j) })));
+        ids.push(id);
+      }
+      return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
+    },
+  },
+  {
+    id: 'context-calls',
+    kind: 'tokens',
+    what: 'get_context (max_tokens 2M): 4 MiB of tool-call arguments in DNA-like runs, 128 calls',
+    async setup({ attacker, runs }) {
+      const ids: string[] = [];
+      for (let i = 0; i < runs; i++) {
+        const id = await conversation(attacker, `dna calls ${i}`);
+        await appendAll(attacker, id, toolRound(`d${i}`, 127, (j) => dna(32 * KiB - 64, 600 + j + i), () => 'ok'));
+        ids.push(id);
+      }
+      return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
+    },
+  },
+  {
+    id: 'context-system',
+    kind: 'response',
+    what: 'get_context (max_tokens 2M): 16 leading system messages of 256 KiB escape-heavy text',
+    refused: /the system prompt takes more than \d+ bytes as JSON .*pass include_system false/,
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'huge system prompt');
+      const system = Array.from({ length: 16 }, (_, j) => ({ role: 'system', content: escapeHeavy(DEFAULTS.contentBytes, 700 + j) }));
+      await appendAll(attacker, id, [...system, { role: 'user', content: 'hello' }]);
+      return () => ({ tool: 'get_context', args: { conversation_id: id, max_tokens: MAX_TOKENS } });
+    },
+  },
+  {
+    id: 'summary-cjk',
+    kind: 'tokens',
+    what: 'set_summary: a 256 KiB summary of CJK without a break',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'summary');
+      await appendAll(attacker, id, [{ role: 'user', content: 'hi' }]);
+      return (i) => ({ tool: 'set_summary', args: { conversation_id: id, through_seq: 1, summary: unbrokenCjk(DEFAULTS.contentBytes, 800 + i) } });
+    },
+  },
+  {
+    id: 'prompt-resume',
+    kind: 'tokens',
+    what: 'prompt resume_conversation: one 256 KiB message of CJK without a break',
+    async setup({ attacker, runs }) {
+      const ids = await oneMessageEach(attacker, runs, (i) => ({ role: 'user', content: unbrokenCjk(DEFAULTS.contentBytes, 900 + i) }));
+      return (i) => ({ prompt: 'resume_conversation', args: { conversation_id: ids[i]! } });
+    },
+  },
+  {
+    id: 'history-escapes',
+    kind: 'response',
+    what: 'get_history (default page): 50 tool results of 80 KiB escape-heavy text',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'escape-heavy results');
+      await appendAll(attacker, id, toolRound('e', 50, () => '{}', (j) => escapeHeavy(80 * KiB, 1000 + j)));
+      return () => ({ tool: 'get_history', args: { conversation_id: id } });
+    },
+  },
+  {
+    id: 'history-500-calls',
+    kind: 'response',
+    what: 'get_history (limit 500): 500 messages carrying 12,800 small tool calls',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'many small calls');
+      // 100 assistant messages of 128 calls each, then 400 plain ones: the join returns ~13k rows.
+      const wide = Array.from({ length: 100 }, (_, m) => ({
+        role: 'assistant',
+        content: null,
+        tool_calls: Array.from({ length: 128 }, (_, j) => ({ id: `w${m}_${j}`, type: 'function', function: { name: 'f', arguments: '{}' } })),
+      }));
+      await appendAll(attacker, id, [...wide, ...Array.from({ length: 400 }, (_, k) => ({ role: 'user', content: `message ${k}` }))]);
+      return () => ({ tool: 'get_history', args: { conversation_id: id, limit: DEFAULTS.historyMax } });
+    },
+  },
+  {
+    id: 'resource-escapes',
+    kind: 'response',
+    what: 'resources/read conversation://{id}: the page above as pretty JSON',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'escape-heavy resource');
+      await appendAll(attacker, id, toolRound('e', 50, () => '{}', (j) => escapeHeavy(80 * KiB, 1100 + j)));
+      return () => ({ resource: `conversation://${id}` });
+    },
+  },
+  {
+    id: 'search-repeats',
+    kind: 'search',
+    what: 'search_messages: "qq qq … qq*" (333 repeats) over a message of 85K qq words',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'many qq');
+      await appendAll(attacker, id, [{ role: 'user', content: repeated('qq', DEFAULTS.contentBytes) }]);
+      return () => ({ tool: 'search_messages', args: { query: repeated('qq', DEFAULTS.queryChars - 3).trimEnd() + '*' } });
+    },
+  },
+  {
+    id: 'search-prefixes',
+    kind: 'search',
+    what: 'search_messages by an owner with no data: 4 prefixes matching every word of another owner\'s 4 MiB vocabulary',
+    async setup({ bystander }) {
+      const id = await conversation(bystander, 'vocabulary');
+      const starts = ['qa', 'qb', 'qc', 'qd'];
+      const words = (j: number) => distinctWords(40 * KiB, 1200 + j).split(' ').map((w, k) => `${starts[k % 4]}${w}`).join(' ');
+      await appendAll(bystander, id, Array.from({ length: 100 }, (_, j) => ({ role: 'user', content: words(j) })));
+      return () => ({ tool: 'search_messages', args: { query: starts.map((p) => `${p}*`).join(' ') } });
+    },
+  },
+  {
+    id: 'search-common',
+    kind: 'search',
+    what: 'search_messages by an owner with no data: a word in each of another owner\'s 20,000 messages',
+    async setup({ bystander }) {
+      const id = await conversation(bystander, 'common word');
+      await appendAll(bystander, id, Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `the usual words ${k}` })));
+      return () => ({ tool: 'search_messages', args: { query: 'usual words the' } });
+    },
+  },
+  {
+    id: 'search-phrase',
+    kind: 'search',
+    what: 'search_messages: a 32-word phrase "a a … a" over a message of 128K a words',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'many a');
+      await appendAll(attacker, id, [{ role: 'user', content: repeated('a', DEFAULTS.contentBytes) }]);
+      return () => ({ tool: 'search_messages', args: { query: `"${repeated('a', 64).trimEnd()}"` } });
+    },
+  },
+  {
+    id: 'search-long-words',
+    kind: 'response',
+    what: 'search_messages (limit 100): hits whose matched word is 40 KiB long',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'long words');
+      await appendAll(attacker, id, Array.from({ length: 100 }, (_, j) => ({ role: 'user', content: `zq${unbrokenLetters(40 * KiB, 1300 + j)}` })));
+      return () => ({ tool: 'search_messages', args: { query: 'zq', limit: DEFAULTS.searchMax } });
+    },
+  },
+  {
+    id: 'list-metadata',
+    kind: 'response',
+    what: 'list_conversations (limit 100): 16 KiB of escape-heavy metadata and a 500-character title each',
+    async setup({ attacker }) {
+      for (let i = 0; i < DEFAULTS.listMax; i++) {
+        // Stored JSON counts escapes: 16 KiB of JSON holds ~2,700 control characters.
+        await attacker.call('create_conversation', { title: `t${i}`.padEnd(500, '\u0001'), metadata: { blob: escapeHeavy(2600, 1400 + i) } });
+      }
+      return () => ({ tool: 'list_conversations', args: { limit: DEFAULTS.listMax } });
+    },
+  },
+  {
+    id: 'list-query',
+    kind: 'search',
+    what: 'list_conversations: a 500-character query over 1,000 titles that almost match it',
+    async setup({ attacker }) {
+      for (let i = 0; i < 1000; i++) await attacker.call('create_conversation', { title: `${'a'.repeat(499)}b` });
+      return () => ({ tool: 'list_conversations', args: { query: 'a'.repeat(499) + 'c', limit: DEFAULTS.listMax } });
+    },
+  },
+  {
+    id: 'export-metadata',
+    kind: 'export',
+    what: 'export_conversation (json, first page): 2,000 messages with 16 KiB of metadata each',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'metadata-heavy');
+      const meta = (k: number) => ({ note: unbrokenLetters(16 * KiB - 64, 1500 + (k % 50)) });
+      await appendAll(attacker, id, Array.from({ length: 2000 }, (_, k) => ({ role: 'user', content: `m${k}`, metadata: meta(k) })));
+      return () => ({ tool: 'export_conversation', args: { conversation_id: id, format: 'json' } });
+    },
+  },
+  {
+    id: 'export-escapes',
+    kind: 'response',
+    what: 'export_conversation (markdown): tool results of 80 KiB escape-heavy text',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'escape-heavy export');
+      await appendAll(attacker, id, toolRound('x', 8, () => '{}', (j) => escapeHeavy(80 * KiB, 1600 + j)));
+      return () => ({ tool: 'export_conversation', args: { conversation_id: id, format: 'markdown' } });
+    },
+  },
+  {
+    id: 'prompt-summarize',
+    kind: 'response',
+    what: 'prompt summarize_conversation: a conversation of escape-heavy tool results',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'escape-heavy summarize');
+      await appendAll(attacker, id, toolRound('y', 8, () => '{}', (j) => escapeHeavy(80 * KiB, 1700 + j)));
+      return () => ({ prompt: 'summarize_conversation', args: { conversation_id: id } });
+    },
+  },
+  {
+    id: 'import-10k',
+    kind: 'lock',
+    what: 'import_conversation: 10,000 messages (the import maximum), tool rounds included',
+    async setup() {
+      const messages: Msg[] = [];
+      for (let r = 0; messages.length < 10_000; r++) messages.push(...toolRound(`i${r}`, 3, (j) => `{"n":${j}}`, () => 'result'));
+      return () => ({ tool: 'import_conversation', args: { format: 'openai', data: messages.slice(0, 10_000) } });
+    },
+  },
+  {
+    id: 'fork-20k',
+    kind: 'lock',
+    what: 'fork_conversation: a copy of 20,000 messages',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'long conversation');
+      await appendAll(attacker, id, Array.from({ length: 20_000 }, (_, k) => ({ role: k % 2 ? 'assistant' : 'user', content: `message ${k} ${'x'.repeat(100)}` })));
+      return () => ({ tool: 'fork_conversation', args: { conversation_id: id } });
+    },
+  },
+  {
+    id: 'rewind-20k',
+    kind: 'lock',
+    what: 'delete_messages from seq 1: 20,000 messages',
+    async setup({ attacker, runs }) {
+      const ids: string[] = [];
+      for (let i = 0; i < runs; i++) {
+        const id = await conversation(attacker, `rewind ${i}`);
+        await appendAll(attacker, id, Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })));
+        ids.push(id);
+      }
+      return (i) => ({ tool: 'delete_messages', args: { conversation_id: ids[i]!, from_seq: 1 } });
+    },
+  },
+  {
+    id: 'delete-20k',
+    kind: 'lock',
+    what: 'delete_conversation: 20,000 messages',
+    async setup({ attacker, runs }) {
+      const ids: string[] = [];
+      for (let i = 0; i < runs; i++) {
+        const id = await conversation(attacker, `delete ${i}`);
+        await appendAll(attacker, id, Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })));
+        ids.push(id);
+      }
+      return (i) => ({ tool: 'delete_conversation', args: { conversation_id: ids[i]! } });
+    },
+  },
+];
