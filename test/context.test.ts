@@ -201,6 +201,64 @@ describe('get_context: reading in pages', () => {
   });
 });
 
+describe('get_context: consistent while another request rewinds', () => {
+  it('never mixes messages from before and after a concurrent rewind', async () => {
+    // The writer rewinds to seq 1 and refills 300 messages whose content names their
+    // generation, again and again; a context read meanwhile (in pages of 64, 128 …, without a
+    // transaction) must come from one generation and end at the last message it counted.
+    const id = (await env.call('create_conversation', {})).conversation.id as string;
+    const fill = async (generation: number) => {
+      for (let from = 1; from <= 300; from += 100) {
+        // Enough text that counting takes the meter past its time slice: it yields mid-read.
+        const messages = Array.from({ length: 100 }, (_, k) => ({ role: 'user', content: `g${generation} s${from + k} ${'lorem ipsum '.repeat(120)}` }));
+        await env.call('append_messages', { conversation_id: id, messages });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await fill(0);
+    let writing = true;
+    // In memory every step resolves as a microtask: let the event loop turn between calls, as
+    // it does between requests that arrive over a transport, or one side would starve the other.
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const writer = (async () => {
+      for (let generation = 1; writing; generation++) {
+        await env.call('delete_messages', { conversation_id: id, from_seq: 1 });
+        await turn();
+        await fill(generation);
+        await turn();
+      }
+    })();
+    let multiPage = 0;
+    const seen = new Set<string>();
+    try {
+      for (let read = 0; read < 150; read++) {
+        await turn();
+        const raw = await env.callRaw('get_context', { conversation_id: id, max_tokens: 100_000 });
+        if (raw.isError) {
+          // Rewound again and again while it read: it says so, and that is all it may say.
+          expect((raw.content[0] as { text: string }).text).toMatch(/rewound while its context was being read/);
+          continue;
+        }
+        const r = raw.structuredContent as { messages: Msg[]; message_count: number; last_seq: number | null };
+        const generations = new Set(r.messages.map((m) => m.content!.split(' ')[0]));
+        expect(generations.size, JSON.stringify([...generations])).toBeLessThanOrEqual(1);
+        r.messages.forEach((m, i) => {
+          expect(m.content!.split(' ')[1]).toBe(`s${m.seq}`);
+          expect(m.seq).toBe(r.messages[0]!.seq + i);
+        });
+        if (r.messages.length > 0) expect(r.last_seq).toBe(r.message_count);
+        if (r.messages.length > 64) multiPage++; // read in more than one page
+        for (const g of generations) seen.add(g);
+      }
+    } finally {
+      writing = false;
+      await writer;
+    }
+    expect(multiPage).toBeGreaterThan(0);
+    expect(seen.size).toBeGreaterThan(1); // the writer rewound while the reads went on
+  });
+});
+
 describe('get_context: system prompt', () => {
   it('pins the leading run of system messages, not later ones', async () => {
     const id = await conversation([
