@@ -240,7 +240,7 @@ describe('get_context: consistent while another request rewinds', () => {
           continue;
         }
         const r = raw.structuredContent as { messages: Msg[]; message_count: number; last_seq: number | null };
-        const generations = new Set(r.messages.map((m) => m.content!.split(' ')[0]));
+        const generations = new Set(r.messages.map((m) => m.content!.split(' ')[0]!));
         expect(generations.size, JSON.stringify([...generations])).toBeLessThanOrEqual(1);
         r.messages.forEach((m, i) => {
           expect(m.content!.split(' ')[1]).toBe(`s${m.seq}`);

@@ -1,4 +1,4 @@
-import { jsonDepthExceeds } from '../schemas.js';
+import { jsonDepthExceeds } from '../json-depth.js';
 
 /**
  * Tool-call `arguments` are a string, stored and returned byte-for-byte; two formats show them
