@@ -345,20 +345,22 @@ export const WORST_CASES: WorstCase[] = [
   {
     id: 'export-escapes',
     kind: 'response',
-    what: 'export_conversation (markdown): tool results of 80 KiB escape-heavy text',
+    what: 'export_conversation (markdown, the page of one 256 KiB escape-heavy tool result)',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'escape-heavy export');
-      await appendAll(attacker, id, toolRound('x', 8, () => '{}', (j) => escapeHeavy(80 * KiB, 1600 + j)));
-      return () => ({ tool: 'export_conversation', args: { conversation_id: id, format: 'markdown' } });
+      await appendAll(attacker, id, toolRound('x', 1, () => '{}', () => escapeHeavy(DEFAULTS.contentBytes, 1600)));
+      // The first page holds the call; the next one the result, alone (it is over a page).
+      const first = await attacker.call('export_conversation', { conversation_id: id, format: 'markdown' });
+      return () => ({ tool: 'export_conversation', args: { conversation_id: id, format: 'markdown', cursor: first.next_cursor } });
     },
   },
   {
     id: 'prompt-summarize',
     kind: 'response',
-    what: 'prompt summarize_conversation: a conversation of escape-heavy tool results',
+    what: 'prompt summarize_conversation: a first message of 256 KiB escape-heavy text',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'escape-heavy summarize');
-      await appendAll(attacker, id, toolRound('y', 8, () => '{}', (j) => escapeHeavy(80 * KiB, 1700 + j)));
+      await appendAll(attacker, id, [{ role: 'user', content: escapeHeavy(DEFAULTS.contentBytes, 1700) }, { role: 'assistant', content: 'ok' }]);
       return () => ({ prompt: 'summarize_conversation', args: { conversation_id: id } });
     },
   },

@@ -4,6 +4,7 @@ import { type CliFlags, type Config, describeDatabase, loadConfig } from '../con
 import { createLogger, type Logger } from '../logger.js';
 import { createServer } from '../mcp/server.js';
 import { openStore, type OpenStore } from '../open-store.js';
+import { maxRequestBytes } from '../transports/request-size.js';
 import { serveStdio } from '../transports/stdio.js';
 import { packageVersion } from '../version.js';
 
@@ -65,7 +66,7 @@ async function serveStdioUntilDone(config: Config, logger: Logger, version: stri
     { version, db: describeDatabase(config.database), owner: config.owner, readOnly: config.readOnly, transport: 'stdio' },
     'chat-history-mcp started',
   );
-  await serveStdio(server);
+  await serveStdio(server, maxRequestBytes(config.limits.maxBatchBytes));
   await stop('client disconnected');
 }
 

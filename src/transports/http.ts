@@ -15,6 +15,7 @@ import { hostProtection, isLoopback } from './http-host.js';
 import { refuseUnreadable } from './http-unreadable.js';
 import { ServerPool } from './server-pool.js';
 import { InFlight } from './in-flight.js';
+import { maxRequestBytes } from './request-size.js';
 
 export interface HttpServerOptions {
   store: HistoryStore;
@@ -27,7 +28,7 @@ export interface HttpServerOptions {
   host: string;
   /** 0 picks a free port; the URL returned (and logged) has the real one. */
   port: number;
-  /** Largest request body read; default 2 × maxBatchBytes + 1 MiB (see defaultMaxBodyBytes). */
+  /** Largest request body read; default 2 × maxBatchBytes + 1 MiB (see request-size.ts). */
   maxBodyBytes?: number;
   /** Time to receive a request's headers (slow-loris guard). */
   headersTimeoutMs?: number;
@@ -47,16 +48,6 @@ export interface RunningHttpServer {
 }
 
 /**
- * The body of one append holds at most maxBatchBytes of content, but JSON escaping can grow
- * it (a client that escapes non-ASCII writes 6 bytes for a 2- or 3-byte character): twice the
- * batch limit plus a MiB for the envelope admits every append the store would accept from a
- * reasonable client, and stays near the stdio transport's 10 MB ceiling with the defaults.
- */
-export function defaultMaxBodyBytes(maxBatchBytes: number): number {
-  return 2 * maxBatchBytes + 1024 * 1024;
-}
-
-/**
  * Serve MCP over Streamable HTTP at /mcp, stateless: every POST is complete in itself (no
  * session id, no SSE stream), so any number of instances can sit behind a plain load
  * balancer. Each request is authenticated by its bearer token, which picks the owner; the
@@ -73,7 +64,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         '`chat-history-mcp token create --owner NAME` (with the same --db / DATABASE_URL), then start again',
     );
   }
-  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes(store.limits.maxBatchBytes);
+  const maxBodyBytes = options.maxBodyBytes ?? maxRequestBytes(store.limits.maxBatchBytes);
 
   const pool = new ServerPool({
     build: (owner) => {

@@ -12,8 +12,8 @@ const responseId = (m: JSONRPCMessage): Id | undefined => (!('method' in m) && '
  * batch of requests and close its end at once — those requests still run and get their
  * answers), or when the transport closes, or after `drainTimeoutMs` of waiting on stragglers.
  */
-export async function serveStdio(server: McpServer, drainTimeoutMs = 30_000): Promise<void> {
-  const transport = new AnsweringStdioServerTransport();
+export async function serveStdio(server: McpServer, maxLineBytes: number, drainTimeoutMs = 30_000): Promise<void> {
+  const transport = new AnsweringStdioServerTransport(maxLineBytes);
   await server.connect(transport);
 
   const pending = new Set<Id>();
