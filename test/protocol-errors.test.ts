@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -10,7 +9,7 @@ import { HistoryStore } from '../src/history/store.js';
 import { DEFAULT_LIMITS } from '../src/history/limits.js';
 import { openTestDatabase, silentLogger, tempDir } from './support/harness.js';
 import { postMcp, startTestHttp, type TestHttpServer } from './support/http.js';
-import { CLI, type Exit, requireBuiltCli } from './support/spawn.js';
+import { spawnRawStdio } from './support/raw-stdio.js';
 
 /**
  * Protocol faults get JSON-RPC errors a person can act on: every request type the server
@@ -110,26 +109,9 @@ describe('malformed params of every request type (any transport)', () => {
 
 describe('stdio (the built CLI)', () => {
   it('answers params that are not an object, a bad envelope and a batch, and keeps serving', { timeout: 60_000 }, async () => {
-    requireBuiltCli();
-    const child = spawn(process.execPath, [CLI, '--db', join(tmp.dir, 'stdio.db'), '--log-level', 'silent'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '', HOME: tmp.dir },
-    });
-    const lines: any[] = [];
-    let partial = '';
-    const waiting: Array<() => void> = [];
-    child.stdout.on('data', (chunk: Buffer) => {
-      const parts = (partial + chunk.toString('utf8')).split('\n');
-      partial = parts.pop()!;
-      for (const line of parts) lines.push(JSON.parse(line));
-      for (const wake of waiting.splice(0)) wake();
-    });
-    const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    const answersTo = async (id: unknown, count = 1) => {
-      while (lines.filter((l) => l.id === id).length < count) await new Promise<void>((r) => waiting.push(r));
-      return lines.filter((l) => l.id === id);
-    };
-    const send = (line: string) => child.stdin.write(`${line}\n`);
+    const stdio = spawnRawStdio(join(tmp.dir, 'stdio.db'), [], { PATH: process.env.PATH ?? '', HOME: tmp.dir });
+    const { answersTo, exited } = stdio;
+    const send = (line: string) => void stdio.writeLine(line);
 
     send(JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }));
     await answersTo(0);
@@ -158,9 +140,9 @@ describe('stdio (the built CLI)', () => {
     ]);
     expect((await answersTo(9))[0].result).toEqual({});
     // Nothing of the batch ran: a ping in it would have answered with a result.
-    expect(lines.filter((l) => l.id === 7)).toHaveLength(1);
+    expect(await answersTo(7)).toHaveLength(1);
 
-    child.stdin.end();
+    stdio.child.stdin!.end();
     expect(await exited).toEqual({ code: 0, signal: null });
   });
 });

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from './support/harness.js';
-import { CLI, type Exit, requireBuiltCli } from './support/spawn.js';
+import { spawnRawStdio } from './support/raw-stdio.js';
 
 /**
  * Malformed input on stdin must not stop the server: invalid JSON, JSON that is not JSON-RPC,
@@ -16,48 +15,7 @@ const TWO_MB = 2 * 1024 * 1024;
 
 describe('stdio: garbage on stdin', () => {
   it('answers every valid request around malformed lines and stays up', { timeout: 60_000 }, async () => {
-    requireBuiltCli();
-    const child = spawn(process.execPath, [CLI, '--db', join(tmp.dir, 'garbage.db'), '--log-level', 'silent'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '', HOME: tmp.dir },
-    });
-    let stdout = '';
-    let stderr = '';
-    const answers = new Map<unknown, any>();
-    const waiting = new Map<unknown, (msg: any) => void>();
-    let partial = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) {
-        let msg: any;
-        try {
-          msg = JSON.parse(line);
-        } catch {
-          continue; // asserted at the end
-        }
-        if (msg && 'id' in msg && !answers.has(msg.id)) {
-          answers.set(msg.id, msg);
-          waiting.get(msg.id)?.(msg);
-        }
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-
-    const answer = (id: unknown) =>
-      new Promise<any>((resolve, reject) => {
-        if (answers.has(id)) return resolve(answers.get(id));
-        const timer = setTimeout(() => reject(new Error(`no answer to request ${String(id)}; stderr:\n${stderr.slice(-2000)}`)), 20_000);
-        waiting.set(id, (msg) => {
-          clearTimeout(timer);
-          resolve(msg);
-        });
-      });
-    const writeLine = (line: string | Buffer) =>
-      new Promise<void>((resolve, reject) => child.stdin.write(Buffer.concat([Buffer.from(line), Buffer.from('\n')]), (e) => (e ? reject(e) : resolve())));
-    const send = (message: object) => writeLine(JSON.stringify(message));
+    const { child, writeLine, send, answer, stdout, exited } = spawnRawStdio(join(tmp.dir, 'garbage.db'), [], { PATH: process.env.PATH ?? '', HOME: tmp.dir });
     let nextId = 1000;
     /** A valid request right after each garbage line: it must be answered. */
     const ping = async () => {
@@ -138,9 +96,9 @@ describe('stdio: garbage on stdin', () => {
     await send({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'get_history', arguments: { conversation_id: id } } });
     expect((await answer(4)).result.structuredContent.messages.map((m: { content: string }) => m.content)).toEqual(['still here']);
 
-    child.stdin.end();
+    child.stdin!.end();
     expect(await exited).toEqual({ code: 0, signal: null });
-    const lines = stdout.split('\n');
+    const lines = stdout().split('\n');
     expect(lines.pop(), 'stdout ends with a newline').toBe('');
     for (const line of lines) {
       const msg = JSON.parse(line);

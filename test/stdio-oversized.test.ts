@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from './support/harness.js';
-import { CLI, requireBuiltCli } from './support/spawn.js';
+import { spawnRawStdio } from './support/raw-stdio.js';
 
 /**
  * A request line longer than the server reads (2 × --max-batch-bytes + 1 MiB, the HTTP body
@@ -15,48 +14,21 @@ afterAll(() => tmp.cleanup());
 
 describe('stdio: a request over the line limit', () => {
   it('is refused with its id, and the session survives', { timeout: 60_000 }, async () => {
-    requireBuiltCli();
     // --max-batch-bytes 65536: the server reads lines of at most 2 × 64 KiB + 1 MiB = 1,179,648 bytes.
-    const child = spawn(process.execPath, [CLI, '--db', join(tmp.dir, 'h.db'), '--log-level', 'silent', '--max-batch-bytes', '65536'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const answers = new Map<unknown, any>();
-    const waiting = new Map<unknown, (m: any) => void>();
-    let partial = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) {
-        const m = JSON.parse(line);
-        answers.set(m.id, m);
-        waiting.get(m.id)?.(m);
-      }
-    });
-    const answer = (id: unknown) =>
-      new Promise<any>((resolve, reject) => {
-        if (answers.has(id)) return resolve(answers.get(id));
-        const timer = setTimeout(() => reject(new Error(`no answer to ${String(id)}`)), 20_000);
-        waiting.set(id, (m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-      });
-    const send = (line: string) => new Promise<void>((resolve, reject) => child.stdin.write(`${line}\n`, (e) => (e ? reject(e) : resolve())));
+    const { child, initialize, writeLine, answer } = spawnRawStdio(join(tmp.dir, 'h.db'), ['--max-batch-bytes', '65536']);
     try {
-      await send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }));
-      expect((await answer(1)).result.serverInfo.name).toBe('chat-history-mcp');
-      await send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+      expect((await initialize()).serverInfo.name).toBe('chat-history-mcp');
 
       // Written as the SDK's client writes a request: method, params, then jsonrpc and id last.
       const huge = { method: 'tools/call', params: { name: 'append_messages', arguments: { conversation_id: 'x', messages: [{ role: 'user', content: '\u0001'.repeat(300_000) }] } }, jsonrpc: '2.0', id: 'big-7' };
-      await send(JSON.stringify(huge)); // 1.8 MB on the wire: 300,000 control characters
+      await writeLine(JSON.stringify(huge)); // 1.8 MB on the wire: 300,000 control characters
       const refused = await answer('big-7');
       expect(refused.error.code).toBe(-32600);
       expect(refused.error.message).toMatch(/^request of 1800\d{3} bytes is over the 1179648 bytes this server reads per message/);
 
-      await send(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'ping' }));
+      await writeLine(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'ping' }));
       expect((await answer(8)).result).toEqual({});
-      await send(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'create_conversation', arguments: { title: 'after' } } }));
+      await writeLine(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'create_conversation', arguments: { title: 'after' } } }));
       expect((await answer(9)).result.structuredContent.conversation.title).toBe('after');
     } finally {
       child.kill();
