@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonTextBytes, jsonTextPrefix, RESPONSE_RESERVE } from '../src/history/response-budget.js';
+import { jsonTextBytes, jsonTextPrefix, RESPONSE_RESERVE, structuredAndText } from '../src/history/response-budget.js';
+import { conversationBound, conversationLine, messageBlock, messageBound } from '../src/mcp/tools/render.js';
 import { budgetedResult } from '../src/mcp/response-guard.js';
 import { connect, freshDatabase, setup } from './support/harness.js';
 
@@ -38,6 +39,43 @@ describe('JSON sizes counted without serializing', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('cheap bounds', () => {
+  it('are never below the exact cost of a message or a conversation, whatever their text', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 60 });
+    const json = fc.dictionary(text, fc.oneof(text, fc.integer(), fc.constant(null)), { maxKeys: 3 });
+    const message = fc.record({
+      id: text,
+      seq: fc.nat(),
+      role: fc.constantFrom('user', 'assistant', 'tool', 'system'),
+      content: fc.option(text, { nil: null }),
+      name: fc.option(text, { nil: undefined }),
+      tool_call_id: fc.option(text, { nil: undefined }),
+      tool_calls: fc.option(fc.array(fc.record({ id: text, type: fc.constant('function'), function: fc.record({ name: text, arguments: text }) }), { maxLength: 3 }), { nil: undefined }),
+      metadata: fc.option(json, { nil: undefined }),
+      created_at: text,
+    });
+    const conversation = fc.record({
+      id: text,
+      key: fc.option(text, { nil: null }),
+      title: fc.option(text, { nil: null }),
+      metadata: fc.option(json, { nil: null }),
+      message_count: fc.nat(),
+      created_at: text,
+      updated_at: text,
+    });
+    fc.assert(
+      fc.property(message, conversation, (m, c) => {
+        const strip = <T extends object>(o: T) => JSON.parse(JSON.stringify(o)) as T; // absent, not undefined
+        const mv = strip(m) as any;
+        const cv = strip(c) as any;
+        expect(messageBound(mv)).toBeGreaterThanOrEqual(structuredAndText(messageBlock)(mv));
+        expect(conversationBound(cv)).toBeGreaterThanOrEqual(structuredAndText(conversationLine)(cv));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

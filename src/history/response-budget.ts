@@ -15,6 +15,12 @@ export interface ResponseBudget<T> {
   bytes: number;
   /** Bytes the item adds to the response, its text rendering included. */
   cost(item: T): number;
+  /**
+   * A cheap upper bound of cost(item), from string lengths alone: a page whose bounds fit is
+   * taken whole without serializing anything (the common case: a page of ordinary messages
+   * is far below the budget).
+   */
+  bound?(item: T): number;
 }
 
 /**
@@ -67,12 +73,26 @@ export function jsonBytes(value: unknown): number {
  * that cannot afford even that one finds out from the response guard, which refuses it).
  */
 export function fitPrefix<T>(items: readonly T[], budget: ResponseBudget<T>): T[] {
+  if (budget.bound !== undefined) {
+    let bounded = 0;
+    for (const item of items) bounded += budget.bound(item);
+    if (bounded <= budget.bytes) return [...items];
+  }
   let used = 0;
   for (let i = 0; i < items.length; i++) {
     used += budget.cost(items[i]!);
     if (used > budget.bytes && i > 0) return items.slice(0, i);
   }
   return [...items];
+}
+
+/**
+ * At most what text of `chars` UTF-16 units costs as JSON in a structured result AND again in
+ * a text rendering: 6 bytes a unit at most each time (a control character), 7 for text that
+ * the rendering quotes as JSON first (a title, metadata) — 14 covers both, whatever the text.
+ */
+export function charsBound(chars: number, fixed = 1024): number {
+  return 14 * chars + fixed;
 }
 
 /** Items of a structured result, each twice: as JSON, and as the text block that renders it. */

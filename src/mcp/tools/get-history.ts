@@ -1,6 +1,6 @@
 import { getHistoryInputSchema } from '../../history/schemas.js';
 import { historyPageView } from '../../history/views.js';
-import { messageBlock, renderedBudget } from './render.js';
+import { messageBlock, messageBound, renderedBudget } from './render.js';
 import { defineTool, READ_ONLY } from './types.js';
 
 export const getHistoryTool = defineTool({
@@ -15,7 +15,7 @@ export const getHistoryTool = defineTool({
   outputSchema: historyPageView,
   annotations: READ_ONLY,
   async run(history, args) {
-    const page = await history.getHistory(args, renderedBudget(history, messageBlock));
+    const page = await history.getHistory(args, renderedBudget(history, messageBlock, messageBound));
     const first = page.messages[0];
     const last = page.messages.at(-1);
     const header =

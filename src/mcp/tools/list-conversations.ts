@@ -1,6 +1,6 @@
 import { listConversationsInputSchema } from '../../history/schemas.js';
 import { conversationPageView } from '../../history/views.js';
-import { conversationLine, renderedBudget } from './render.js';
+import { conversationBound, conversationLine, renderedBudget } from './render.js';
 import { defineTool, READ_ONLY } from './types.js';
 
 export const listConversationsTool = defineTool({
@@ -15,7 +15,7 @@ export const listConversationsTool = defineTool({
   outputSchema: conversationPageView,
   annotations: READ_ONLY,
   async run(history, args) {
-    const page = await history.listConversations(args, renderedBudget(history, conversationLine));
+    const page = await history.listConversations(args, renderedBudget(history, conversationLine, conversationBound));
     const lines = page.conversations.map(conversationLine);
     if (lines.length === 0) lines.push('No conversations.');
     if (page.next_cursor !== null) lines.push(`More: call again with cursor "${page.next_cursor}".`);

@@ -1,4 +1,4 @@
-import { itemBytes, type ResponseBudget, structuredAndText } from '../../history/response-budget.js';
+import { charsBound, itemBytes, type ResponseBudget, structuredAndText } from '../../history/response-budget.js';
 import type { SearchHitView } from '../../history/search-schemas.js';
 import type { OwnerHistory } from '../../history/store.js';
 import type { ConversationView, MessageView } from '../../history/views.js';
@@ -35,7 +35,21 @@ export function searchHitBlock(h: SearchHitView): string {
 }
 
 /** The response budget of a tool whose text renders each item of its structured result with `render`. */
-export function renderedBudget<T>(history: OwnerHistory, render: (item: T) => string): ResponseBudget<T> {
-  return { bytes: itemBytes(history.limits.maxResponseBytes), cost: structuredAndText(render) };
+export function renderedBudget<T>(history: OwnerHistory, render: (item: T) => string, bound?: (item: T) => number): ResponseBudget<T> {
+  return { bytes: itemBytes(history.limits.maxResponseBytes), cost: structuredAndText(render), ...(bound && { bound }) };
+}
+
+/** An upper bound of a message's JSON plus its messageBlock, from string lengths (see charsBound). */
+export function messageBound(m: MessageView): number {
+  let chars = (m.content?.length ?? 0) + (m.name?.length ?? 0) + (m.tool_call_id?.length ?? 0);
+  for (const c of m.tool_calls ?? []) chars += c.id.length + c.function.name.length + c.function.arguments.length + 64;
+  if (m.metadata !== undefined) chars += JSON.stringify(m.metadata).length;
+  return charsBound(chars);
+}
+
+/** An upper bound of a conversation's JSON plus its conversationLine. */
+export function conversationBound(c: ConversationView): number {
+  const chars = (c.title?.length ?? 0) + (c.key?.length ?? 0) + (c.metadata === null ? 0 : JSON.stringify(c.metadata).length);
+  return charsBound(chars);
 }
 
