@@ -31,7 +31,9 @@ export const DEFAULTS = {
 export type Request =
   | { tool: string; args: Record<string, unknown> }
   | { resource: string }
-  | { prompt: string; args: Record<string, string> };
+  | { prompt: string; args: Record<string, string> }
+  /** Any other request (resources/list, completion/complete). */
+  | { method: string; params: Record<string, unknown> };
 
 /** What a case may call while it sets up: the attacker's and the bystander's tool calls. */
 export interface Caller {
@@ -223,6 +225,41 @@ export const WORST_CASES: WorstCase[] = [
     },
   },
   {
+    id: 'create-metadata',
+    kind: 'response',
+    what: 'create_conversation: 16 KiB of escape-heavy metadata, a 500-character escape-heavy title',
+    async setup() {
+      return (i) => ({ tool: 'create_conversation', args: { title: `${i}`.padEnd(500, '\u0005'), metadata: { blob: escapeHeavy(2600, 1800 + i) } } });
+    },
+  },
+  {
+    id: 'update-metadata',
+    kind: 'response',
+    what: 'update_conversation: the same, replacing both',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'to update');
+      return (i) => ({ tool: 'update_conversation', args: { conversation_id: id, title: `${i}`.padEnd(500, '"'), metadata: { blob: escapeHeavy(2600, 1900 + i) } } });
+    },
+  },
+  {
+    id: 'get-conversation',
+    kind: 'response',
+    what: 'get_conversation: a conversation with 16 KiB of escape-heavy metadata',
+    async setup({ attacker }) {
+      const id = (await attacker.call('create_conversation', { title: '\\'.repeat(500), metadata: { blob: escapeHeavy(2600, 2000) } })).conversation.id;
+      return () => ({ tool: 'get_conversation', args: { conversation_id: id } });
+    },
+  },
+  {
+    id: 'resources-list',
+    kind: 'response',
+    what: 'resources/list: a page of 50 conversations with 500-character escape-heavy titles',
+    async setup({ attacker }) {
+      for (let i = 0; i < 60; i++) await attacker.call('create_conversation', { title: `r${i}`.padEnd(500, '\u0006') });
+      return () => ({ method: 'resources/list', params: {} });
+    },
+  },
+  {
     id: 'history-escapes',
     kind: 'response',
     what: 'get_history (default page): 50 tool results of 80 KiB escape-heavy text',
@@ -256,6 +293,16 @@ export const WORST_CASES: WorstCase[] = [
       const id = await conversation(attacker, 'escape-heavy resource');
       await appendAll(attacker, id, toolRound('e', 50, () => '{}', (j) => escapeHeavy(80 * KiB, 1100 + j)));
       return () => ({ resource: `conversation://${id}` });
+    },
+  },
+  {
+    id: 'resource-transcript',
+    kind: 'response',
+    what: 'resources/read conversation://{id}/transcript.md: a first message of 256 KiB escape-heavy text',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'escape-heavy transcript');
+      await appendAll(attacker, id, [{ role: 'user', content: escapeHeavy(DEFAULTS.contentBytes, 2100) }]);
+      return () => ({ resource: `conversation://${id}/transcript.md` });
     },
   },
   {
@@ -329,6 +376,17 @@ export const WORST_CASES: WorstCase[] = [
     async setup({ attacker }) {
       for (let i = 0; i < 1000; i++) await attacker.call('create_conversation', { title: `${'a'.repeat(499)}b` });
       return () => ({ tool: 'list_conversations', args: { query: 'a'.repeat(499) + 'c', limit: DEFAULTS.listMax } });
+    },
+  },
+  {
+    id: 'complete-ids',
+    kind: 'search',
+    what: 'completion/complete of a conversation id from an empty prefix, over the 1,000+ conversations stored by list-query',
+    async setup() {
+      return () => ({
+        method: 'completion/complete',
+        params: { ref: { type: 'ref/resource', uri: 'conversation://{id}' }, argument: { name: 'id', value: '' } },
+      });
     },
   },
   {

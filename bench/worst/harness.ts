@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, GetPromptResultSchema, ReadResourceResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, GetPromptResultSchema, ReadResourceResultSchema, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Caller, Request, WorstCase } from './cases.js';
 
 export type Target = { provider: 'sqlite'; path: string } | { provider: 'postgresql'; url: string };
@@ -103,7 +103,9 @@ function sessionOf(client: Client): Session {
       const result =
         'resource' in request
           ? await client.request({ method: 'resources/read', params: { uri: request.resource } }, ReadResourceResultSchema, options)
-          : await client.request({ method: 'prompts/get', params: { name: request.prompt, arguments: request.args } }, GetPromptResultSchema, options);
+          : 'prompt' in request
+            ? await client.request({ method: 'prompts/get', params: { name: request.prompt, arguments: request.args } }, GetPromptResultSchema, options)
+            : await client.request({ method: request.method, params: request.params } as never, ResultSchema, options);
       return { ms: performance.now() - started, bytes: Buffer.byteLength(JSON.stringify(result)), error: null };
     } catch (err) {
       return { ms: performance.now() - started, bytes: 0, error: `protocol: ${(err as Error).message}` };
