@@ -47,10 +47,10 @@ async function load(rel: string): Promise<any> {
 
 export async function loadDist(): Promise<DistModules> {
   const [client, migrate, logger, limits, store, server] = await Promise.all([
-    load('db/client.js'),
-    load('db/migrate.js'),
+    load('db/index.js'),
+    load('db/sqlite/migrate.js'),
     load('logger.js'),
-    load('history/limits.js'),
+    load('history/core/limits.js'),
     load('history/store.js'),
     load('mcp/server.js'),
   ]);

@@ -28,14 +28,14 @@ const { McpServer } = await import(${url('node_modules/@modelcontextprotocol/sdk
 const { Client } = await import(${url('node_modules/@modelcontextprotocol/sdk/dist/esm/client/index.js')});
 const { InMemoryTransport } = await import(${url('node_modules/@modelcontextprotocol/sdk/dist/esm/inMemory.js')});
 mark('MCP SDK loaded');
-const { openDatabase } = await import(${url('dist/db/client.js')});
+const { openDatabase } = await import(${url('dist/db/index.js')});
 const { createLogger } = await import(${url('dist/logger.js')});
 mark('Prisma client + adapter modules loaded');
 const logger = createLogger('silent');
 const database = await openDatabase({ target: { provider: 'sqlite', path: ${JSON.stringify(dbPath)} }, busyTimeoutMs: 10000, logger });
 mark('openDatabase (migrations checked, first Prisma query: query compiler wasm instantiated)');
 const { HistoryStore } = await import(${url('dist/history/store.js')});
-const { DEFAULT_LIMITS } = await import(${url('dist/history/limits.js')});
+const { DEFAULT_LIMITS } = await import(${url('dist/history/core/limits.js')});
 const { createServer } = await import(${url('dist/mcp/server.js')});
 mark('history + tool modules loaded');
 const history = new HistoryStore(database, DEFAULT_LIMITS, 10000).forOwner('local');
@@ -48,7 +48,7 @@ await client.listTools();
 mark('initialize + tools/list answered (in-process)');
 await history.listConversations({ limit: 20 });
 mark('first list_conversations');
-${tokens ? `const { loadTokenCounter } = await import(${url('dist/history/tokens.js')}); await loadTokenCounter(); mark('tokenizer loaded (first get_context)');` : ''}
+${tokens ? `const { loadTokenCounter } = await import(${url('dist/history/context/tokens.js')}); await loadTokenCounter(); mark('tokenizer loaded (first get_context)');` : ''}
 globalThis.gc?.();
 mark('after gc');
 process.stdout.write(JSON.stringify(steps));

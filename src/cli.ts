@@ -5,7 +5,7 @@ import { importCommand } from './commands/import.js';
 import { serveAction, serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { type CliFlags, ConfigError } from './config.js';
-import { DatabaseStartError } from './db/client.js';
+import { DatabaseStartError } from './db/index.js';
 import { packageVersion } from './version.js';
 
 /** Entry point: the options every subcommand shares, the subcommands, error reporting. Nothing else. */

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ownerSchema } from './auth/owner.js';
-import type { DatabaseTarget } from './db/client.js';
+import type { DatabaseTarget } from './db/index.js';
 
-export { describeDatabase } from './db/client.js';
-import { DEFAULT_LIMITS } from './history/limits.js';
+export { describeDatabase } from './db/index.js';
+import { DEFAULT_LIMITS } from './history/core/limits.js';
 import { LOG_LEVELS } from './logger.js';
 import { defaultDatabasePath } from './paths.js';
 

@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import { type HistoryDb, openDatabase, type Provider } from './db/client.js';
+import { type HistoryDb, openDatabase, type Provider } from './db/index.js';
 import { HistoryStore } from './history/store.js';
 import type { Logger } from './logger.js';
 

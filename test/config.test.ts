@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_OWNER, describeDatabase, loadConfig } from '../src/config.js';
-import { DEFAULT_LIMITS } from '../src/history/limits.js';
+import { DEFAULT_LIMITS } from '../src/history/core/limits.js';
 import { defaultDatabasePath } from '../src/paths.js';
 import { CLI, requireBuiltCli } from './support/spawn.js';
 

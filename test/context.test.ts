@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSummariesFrom } from '../src/history/summaries.js';
-import { RESPONSE_RESERVE } from '../src/history/response-budget.js';
-import { type CountText, loadTokenCounter, messageTokens, REPLY_PRIMER_TOKENS } from '../src/history/tokens.js';
+import { dropSummariesFrom } from '../src/history/context/summaries.js';
+import { RESPONSE_RESERVE } from '../src/history/core/response-budget.js';
+import { type CountText, loadTokenCounter, messageTokens, REPLY_PRIMER_TOKENS } from '../src/history/context/tokens.js';
 import { connect, setup, type Connected } from './support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARGUMENTS_JSON_DEPTH, prettyLength } from '../src/history/formats/arguments-json.js';
-import { concatPages, type ExportFormat, type Rendered } from '../src/history/formats/index.js';
+import { ARGUMENTS_JSON_DEPTH, prettyLength } from '../src/history/transfer/formats/arguments-json.js';
+import { concatPages, type ExportFormat, type Rendered } from '../src/history/transfer/formats/index.js';
 import { setup } from './support/harness.js';
 import { nested } from './support/hostile.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatPages, renderConversation, type ExportFormat, type Rendered } from '../src/history/formats/index.js';
-import { FIXED_LIMITS } from '../src/history/limits.js';
+import { concatPages, renderConversation, type ExportFormat, type Rendered } from '../src/history/transfer/formats/index.js';
+import { FIXED_LIMITS } from '../src/history/core/limits.js';
 import { connect, setup } from './support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;

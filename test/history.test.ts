@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESPONSE_RESERVE } from '../src/history/response-budget.js';
+import { RESPONSE_RESERVE } from '../src/history/core/response-budget.js';
 import { setup } from './support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;

@@ -2,7 +2,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../src/auth/tokens.js';
-import type { Database } from '../src/db/client.js';
+import type { Database } from '../src/db/index.js';
 import { freshDatabase } from './support/harness.js';
 import { postMcp, startTestHttp, type TestHttpServer } from './support/http.js';
 

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../src/auth/tokens.js';
-import type { Database, DatabaseTarget } from '../src/db/client.js';
+import type { Database, DatabaseTarget } from '../src/db/index.js';
 import { freshDatabase } from './support/harness.js';
 import { connectHttp, postMcp, postWithHeaderBytes } from './support/http.js';
 import { runCli, startHttpCli } from './support/spawn-http.js';

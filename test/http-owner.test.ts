@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../src/auth/tokens.js';
-import type { Database } from '../src/db/client.js';
+import type { Database } from '../src/db/index.js';
 import { freshDatabase } from './support/harness.js';
 import { connectHttp, postMcp, postWithHeaderBytes, startTestHttp, type TestHttpServer } from './support/http.js';
 

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../src/auth/tokens.js';
-import type { Database, HistoryDb } from '../src/db/client.js';
+import type { Database, HistoryDb } from '../src/db/index.js';
 import { toolsFor } from '../src/mcp/tools/index.js';
 import { connectHttp, postMcp, startTestHttp, type TestHttpServer } from './support/http.js';
 import { freshDatabase } from './support/harness.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../src/history/limits.js';
-import { appendInputSchema } from '../src/history/schemas.js';
+import { DEFAULT_LIMITS } from '../src/history/core/limits.js';
+import { appendInputSchema } from '../src/history/messages/schemas.js';
 import { setup } from './support/harness.js';
 
 /**

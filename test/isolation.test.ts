@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../src/auth/tokens.js';
-import type { Database } from '../src/db/client.js';
+import type { Database } from '../src/db/index.js';
 import { connect, freshDatabase, type Connected } from './support/harness.js';
 import { connectHttp, startTestHttp } from './support/http.js';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { applyMigrations, readMigrations, sqliteMigrationsDir } from '../src/db/migrate.js';
+import { readMigrations, sqliteMigrationsDir } from '../src/db/migrations.js';
+import { applyMigrations } from '../src/db/sqlite/migrate.js';
 import { openTestDatabase, silentLogger, tempDir } from './support/harness.js';
 import { startServer } from './support/spawn.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORAGE_FAILURE_MESSAGES } from '../src/history/storage-errors.js';
+import { STORAGE_FAILURE_MESSAGES } from '../src/history/core/storage-errors.js';
 import { adminQuery, postgresAdminUrl, testBackend } from './support/backend.js';
 import { setup } from './support/harness.js';
 

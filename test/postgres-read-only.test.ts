@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/client.js';
-import { DEFAULT_LIMITS } from '../src/history/limits.js';
+import { openDatabase } from '../src/db/index.js';
+import { DEFAULT_LIMITS } from '../src/history/core/limits.js';
 import { HistoryStore } from '../src/history/store.js';
 import { postgresAdminUrl, freshTarget } from './support/backend.js';
 import { silentLogger } from './support/harness.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonTextBytes, jsonTextPrefix, RESPONSE_RESERVE, structuredAndText } from '../src/history/response-budget.js';
+import { jsonTextBytes, jsonTextPrefix, RESPONSE_RESERVE, structuredAndText } from '../src/history/core/response-budget.js';
 import { conversationBound, conversationLine, messageBlock, messageBound } from '../src/mcp/tools/render.js';
 import { budgetedResult } from '../src/mcp/response-guard.js';
 import { connect, freshDatabase, setup } from './support/harness.js';

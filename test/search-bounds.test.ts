@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUERY_BOUNDS } from '../src/history/search-query.js';
+import { QUERY_BOUNDS } from '../src/history/search/query.js';
 import { setup } from './support/harness.js';
 import { expectIndexInSync } from './support/search-index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeSnippet, snippetTerms } from '../src/history/search-snippet.js';
+import { makeSnippet, snippetTerms } from '../src/history/search/snippet.js';
 
 const terms = (...parts: Array<[string, boolean]>) => snippetTerms(parts.map(([text, prefix]) => ({ text, prefix })));
 

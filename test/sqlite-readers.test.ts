@@ -3,7 +3,8 @@ import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyMigrations, sqliteMigrationsDir } from '../src/db/migrate.js';
+import { sqliteMigrationsDir } from '../src/db/migrations.js';
+import { applyMigrations } from '../src/db/sqlite/migrate.js';
 import { openTestDatabase, silentLogger, tempDir } from './support/harness.js';
 
 /**
@@ -37,7 +38,7 @@ function cli(path: string): { ok: boolean; out: string } | undefined {
 
 async function withMessages(path: string): Promise<void> {
   const { HistoryStore } = await import('../src/history/store.js');
-  const { DEFAULT_LIMITS } = await import('../src/history/limits.js');
+  const { DEFAULT_LIMITS } = await import('../src/history/core/limits.js');
   const database = await openTestDatabase(path);
   const history = new HistoryStore(database, DEFAULT_LIMITS, 10_000).forOwner('reader');
   const id = (await history.createConversation({})).conversation.id;

@@ -1,7 +1,8 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { sqliteDialect } from '../src/db/sqlite/dialect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../src/generated/sqlite/client.js';
-import { STORAGE_FAILURE_MESSAGES, storageFailure } from '../src/history/storage-errors.js';
+import { STORAGE_FAILURE_MESSAGES, storageFailure } from '../src/history/core/storage-errors.js';
 import { connect, setup } from './support/harness.js';
 
 /**
@@ -48,7 +49,7 @@ describe('a read-only database', () => {
   it('refuses every write with a clear message and keeps serving reads', async () => {
     if (env.database.target.provider !== 'sqlite') throw new Error('SQLite only');
     const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${env.database.target.path}`, readonly: true }) });
-    const ro = await connect({ db, provider: 'sqlite', close: () => db.$disconnect() });
+    const ro = await connect({ db, provider: 'sqlite', dialect: sqliteDialect, close: () => db.$disconnect() });
     try {
       const history = await ro.call('get_history', { conversation_id: id });
       expect(history.message_count).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EARLIEST_INSTANT, LATEST_INSTANT } from '../src/history/timestamps.js';
+import { EARLIEST_INSTANT, LATEST_INSTANT } from '../src/history/core/timestamps.js';
 import { connect, type Connected, freshDatabase } from './support/harness.js';
 
 /**

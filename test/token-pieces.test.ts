@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHUNK, pieces, RUN, SLICE } from '../src/history/token-pieces.js';
-import { type CountText, loadTokenCounter, TokenMeter } from '../src/history/tokens.js';
+import { CHUNK, pieces, RUN, SLICE } from '../src/history/context/token-pieces.js';
+import { type CountText, loadTokenCounter, TokenMeter } from '../src/history/context/tokens.js';
 
 /**
  * Counting in pieces must give the same number as counting the whole text, except inside

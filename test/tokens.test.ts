@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret, TokenError, TokenStore } from '../src/auth/tokens.js';
-import type { Database } from '../src/db/client.js';
+import type { Database } from '../src/db/index.js';
 import { freshDatabase } from './support/harness.js';
 
 let database: Database;

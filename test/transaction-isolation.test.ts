@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../src/history/limits.js';
+import { DEFAULT_LIMITS } from '../src/history/core/limits.js';
 import { HistoryStore } from '../src/history/store.js';
 import { freshDatabase } from './support/harness.js';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { HistoryDb } from '../db/client.js';
+import type { HistoryDb } from '../db/index.js';
 import { ownerSchema } from './owner.js';
 
 /**

@@ -4,7 +4,7 @@ import { chmod, open, rename, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { CommandError } from './context.js';
+import { CommandError } from './run-command.js';
 
 /**
  * An output file that is replaced only once it is complete (`export -o backup.json`): the

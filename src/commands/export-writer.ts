@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { HistoryError } from '../history/errors.js';
-import { JSON_FORMAT_TAG, JSON_FORMAT_VERSION } from '../history/formats/json.js';
-import { concatPages, type ExportFormat, type Rendered } from '../history/formats/index.js';
+import { HistoryError } from '../history/core/errors.js';
+import { JSON_FORMAT_TAG, JSON_FORMAT_VERSION } from '../history/transfer/formats/json.js';
+import { concatPages, type ExportFormat, type Rendered } from '../history/transfer/formats/index.js';
 import type { OwnerHistory } from '../history/store.js';
 import { progress } from './progress.js';
 

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import type { CliFlags } from '../config.js';
-import { EXPORT_FORMATS, type ExportFormat } from '../history/formats/index.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../history/transfer/formats/index.js';
 import type { OwnerHistory } from '../history/store.js';
 import { createAtomicFile } from './atomic-file.js';
-import { CommandError, openHistory, runCommand } from './context.js';
+import { CommandError, openHistory, runCommand } from './run-command.js';
 import { writeExport } from './export-writer.js';
 
 interface ExportOptions {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { CliFlags } from '../config.js';
-import { JSON_FORMAT_TAG } from '../history/formats/json.js';
-import { IMPORT_FORMATS, type ImportFormat } from '../history/formats/index.js';
-import { HistoryError } from '../history/errors.js';
-import { CommandError, openHistory, runCommand } from './context.js';
+import { JSON_FORMAT_TAG } from '../history/transfer/formats/json.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../history/transfer/formats/index.js';
+import { HistoryError } from '../history/core/errors.js';
+import { CommandError, openHistory, runCommand } from './run-command.js';
 import { progress } from './progress.js';
 
 interface ImportOptions {

@@ -3,7 +3,7 @@ import { TokenError, type TokenInfo, TokenStore } from '../auth/tokens.js';
 import { type CliFlags, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { openStore } from '../open-store.js';
-import { CommandError, runCommand } from './context.js';
+import { CommandError, runCommand } from './run-command.js';
 
 /**
  * `token create | list | revoke`: the bearer tokens of `serve --http`, kept in the same

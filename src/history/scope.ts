@@ -1,12 +1,9 @@
-import type { HistoryDb, Provider } from '../db/client.js';
-import { setSummaryInputSchema } from './context-schemas.js';
-import { importInputSchema, importMessagesSchema } from './format-schemas.js';
-import type { Limits } from './limits.js';
-import {
-  appendInputSchema,
-  createConversationInputSchema,
-  updateConversationInputSchema,
-} from './schemas.js';
+import type { Dialect, HistoryDb } from '../db/index.js';
+import { setSummaryInputSchema } from './context/schemas.js';
+import { importInputSchema, importMessagesSchema } from './transfer/schemas.js';
+import type { Limits } from './core/limits.js';
+import { appendInputSchema } from './messages/schemas.js';
+import { createConversationInputSchema, updateConversationInputSchema } from './conversations/schemas.js';
 
 /** Schemas that depend on the configured limits, built once per store. */
 export function limitedSchemas(limits: Limits) {
@@ -24,8 +21,8 @@ export type LimitedSchemas = ReturnType<typeof limitedSchemas>;
 /** Everything a history operation needs: the database, whose data it is, and the rules. */
 export interface Scope {
   db: HistoryDb;
-  /** Which SQL dialect the few backend-specific raw statements must speak. */
-  provider: Provider;
+  /** The SQL that differs between the backends (full-text search, LIKE, JSON access). */
+  dialect: Dialect;
   /** The isolation scope. Every query filters on it; it never comes from tool input. */
   owner: string;
   limits: Limits;

@@ -1,26 +1,27 @@
-import type { Database } from '../db/client.js';
-import { appendMessages } from './append.js';
-import { completeConversationIds } from './complete.js';
-import { getContext } from './context.js';
+import type { Database } from '../db/index.js';
+import { appendMessages } from './messages/append.js';
+import { completeConversationIds } from './conversations/complete-ids.js';
+import { getContext } from './context/get-context.js';
 import {
   createConversation,
   deleteConversation,
   getConversation,
   listConversations,
   updateConversation,
-} from './conversations.js';
-import { exportConversation } from './export.js';
-import { importConversation } from './import.js';
-import type { Limits } from './limits.js';
-import { forkConversation } from './fork.js';
-import { getHistory } from './read.js';
-import type { ResponseBudget } from './response-budget.js';
-import type { SummaryMessageView } from './context-views.js';
-import type { ConversationView, MessageView } from './views.js';
-import { deleteMessages } from './rewind.js';
+} from './conversations/conversations.js';
+import { exportConversation } from './transfer/export.js';
+import { importConversation } from './transfer/import.js';
+import type { Limits } from './core/limits.js';
+import { forkConversation } from './conversations/fork.js';
+import { getHistory } from './messages/get-history.js';
+import type { ResponseBudget } from './core/response-budget.js';
+import type { SummaryMessageView } from './context/views.js';
+import type { ConversationView } from './conversations/schemas.js';
+import type { MessageView } from './messages/schemas.js';
+import { deleteMessages } from './messages/delete-messages.js';
 import { limitedSchemas, type LimitedSchemas, type Scope } from './scope.js';
-import { searchMessages } from './search.js';
-import { setSummary } from './summaries.js';
+import { searchMessages } from './search/search.js';
+import { setSummary } from './context/summaries.js';
 
 /**
  * The conversation-memory domain over one database. Every operation takes untrusted input
@@ -32,7 +33,7 @@ export class HistoryStore {
   private readonly tx: Scope['tx'];
 
   constructor(
-    private readonly database: Pick<Database, 'db' | 'provider'>,
+    private readonly database: Pick<Database, 'db' | 'dialect'>,
     readonly limits: Limits,
     busyTimeoutMs: number,
   ) {
@@ -43,7 +44,7 @@ export class HistoryStore {
   }
 
   forOwner(owner: string): OwnerHistory {
-    return new OwnerHistory({ db: this.database.db, provider: this.database.provider, owner, limits: this.limits, schemas: this.schemas, tx: this.tx });
+    return new OwnerHistory({ db: this.database.db, dialect: this.database.dialect, owner, limits: this.limits, schemas: this.schemas, tx: this.tx });
   }
 }
 

@@ -1,4 +1,4 @@
-import { fieldPath } from '../history/errors.js';
+import { fieldPath } from '../history/core/errors.js';
 
 /**
  * Zod issues about a JSON-RPC request, in words a person reads: "params.arguments must be an

@@ -2,8 +2,8 @@ import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/serv
 import { ListResourcesRequestSchema, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { OwnerHistory } from '../history/store.js';
 import type { Logger } from '../logger.js';
-import { itemBytes, jsonTextBytes, type ResponseBudget } from '../history/response-budget.js';
-import type { MessageView } from '../history/views.js';
+import { itemBytes, jsonTextBytes, type ResponseBudget } from '../history/core/response-budget.js';
+import type { MessageView } from '../history/messages/schemas.js';
 import { withinBudget } from './response-guard.js';
 import { asProtocolError } from './results.js';
 

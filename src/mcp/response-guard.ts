@@ -1,5 +1,5 @@
 import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { jsonBytes, jsonTextBytes, jsonTextPrefix } from '../history/response-budget.js';
+import { jsonBytes, jsonTextBytes, jsonTextPrefix } from '../history/core/response-budget.js';
 
 /**
  * The last line of the response budget (history/response-budget.ts). Tools fit their pages

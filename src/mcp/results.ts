@@ -1,7 +1,7 @@
 import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { HistoryError } from '../history/errors.js';
-import { isTransient } from '../history/retry.js';
-import { STORAGE_FAILURE_MESSAGES, storageFailure } from '../history/storage-errors.js';
+import { HistoryError } from '../history/core/errors.js';
+import { isTransient } from '../history/core/retry.js';
+import { STORAGE_FAILURE_MESSAGES, storageFailure } from '../history/core/storage-errors.js';
 import type { Logger } from '../logger.js';
 
 function errorResult(text: string): CallToolResult {

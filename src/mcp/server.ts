@@ -7,7 +7,7 @@ import { registerResources } from './resources.js';
 import { budgetedResult } from './response-guard.js';
 import { toolError } from './results.js';
 import { toolsFor } from './tools/index.js';
-import type { ToolSpec } from './tools/types.js';
+import type { ToolSpec } from './tools/define-tool.js';
 
 export interface ServerDeps {
   /** One owner's memory: the server can reach no other owner's data. */

@@ -4,7 +4,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { TokenStore } from '../auth/tokens.js';
 import { ConfigError } from '../config.js';
-import type { HistoryDb } from '../db/client.js';
+import type { HistoryDb } from '../db/index.js';
 import type { HistoryStore } from '../history/store.js';
 import type { Logger } from '../logger.js';
 import { createServer } from '../mcp/server.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORST_CASES } from '../../bench/worst/cases.js';
 import { type CaseResult, runWorstCases } from '../../bench/worst/harness.js';
-import { DEFAULT_LIMITS } from '../../src/history/limits.js';
+import { DEFAULT_LIMITS } from '../../src/history/core/limits.js';
 import { freshTarget, postgresAdminUrl } from '../support/backend.js';
 import { CLI, requireBuiltCli } from '../support/spawn.js';
 

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { STORAGE_FAILURE_MESSAGES } from '../../src/history/storage-errors.js';
+import { STORAGE_FAILURE_MESSAGES } from '../../src/history/core/storage-errors.js';
 import { tempDir } from '../support/harness.js';
 import { inspectDatabase, readAll } from '../support/inspect.js';
 import { type Running, startServer } from '../support/spawn.js';

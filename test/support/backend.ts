@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { DatabaseTarget, Provider } from '../../src/db/client.js';
+import type { DatabaseTarget, Provider } from '../../src/db/index.js';
 
 /**
  * Which backend this test run exercises. vitest.config.ts runs the backend-neutral test

@@ -1,8 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { TokenStore } from '../../src/auth/tokens.js';
-import type { Database } from '../../src/db/client.js';
-import { DEFAULT_LIMITS, type Limits } from '../../src/history/limits.js';
+import type { Database } from '../../src/db/index.js';
+import { DEFAULT_LIMITS, type Limits } from '../../src/history/core/limits.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { Logger } from '../../src/logger.js';
 import { type HttpServerOptions, startHttpServer } from '../../src/transports/http.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/index.js';
 
 /** The search index holds exactly one row per message, made from the message's current content and calls. */
 export async function expectIndexInSync(database: Database): Promise<void> {

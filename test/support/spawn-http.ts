@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import type { DatabaseTarget } from '../../src/db/client.js';
+import type { DatabaseTarget } from '../../src/db/index.js';
 import { CLI, type Exit, requireBuiltCli } from './spawn.js';
 
 /** How the built CLI is pointed at a test database: --db for SQLite, DATABASE_URL for PostgreSQL. */

@@ -1,6 +1,6 @@
-import { appendInputSchema } from '../../history/schemas.js';
-import { appendedView } from '../../history/views.js';
-import { defineTool } from './types.js';
+import { appendInputSchema } from '../../history/messages/schemas.js';
+import { appendedView } from '../../history/messages/schemas.js';
+import { defineTool } from './define-tool.js';
 
 export const appendMessagesTool = defineTool({
   name: 'append_messages',

@@ -1,8 +1,6 @@
-import { z } from 'zod';
-import { createConversationInputSchema } from '../../history/schemas.js';
-import { conversationView } from '../../history/views.js';
+import { createConversationInputSchema, createdView } from '../../history/conversations/schemas.js';
 import { conversationBlock } from './render.js';
-import { defineTool } from './types.js';
+import { defineTool } from './define-tool.js';
 
 export const createConversationTool = defineTool({
   name: 'create_conversation',
@@ -13,7 +11,7 @@ export const createConversationTool = defineTool({
     'and `created` tells which happened; an existing conversation keeps its title and metadata). Use a key such as your session or thread id to find the ' +
     'conversation again later without remembering its id.',
   inputSchema: createConversationInputSchema,
-  outputSchema: z.object({ conversation: conversationView, created: z.boolean() }),
+  outputSchema: createdView,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(history, args) {
     const result = await history.createConversation(args);

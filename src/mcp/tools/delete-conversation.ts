@@ -1,6 +1,5 @@
-import { z } from 'zod';
-import { conversationRefSchema } from '../../history/schemas.js';
-import { defineTool } from './types.js';
+import { conversationRefSchema, deletedView } from '../../history/conversations/schemas.js';
+import { defineTool } from './define-tool.js';
 
 export const deleteConversationTool = defineTool({
   name: 'delete_conversation',
@@ -9,7 +8,7 @@ export const deleteConversationTool = defineTool({
     'Permanently delete a conversation and all of its messages. This cannot be undone; use it only ' +
     'when the user asks for the conversation to be forgotten.',
   inputSchema: () => conversationRefSchema,
-  outputSchema: z.object({ conversation_id: z.string(), deleted_messages: z.int() }),
+  outputSchema: deletedView,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   async run(history, args) {
     const result = await history.deleteConversation(args);

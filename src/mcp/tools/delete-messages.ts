@@ -1,6 +1,5 @@
-import { z } from 'zod';
-import { deleteMessagesInputSchema } from '../../history/edit-schemas.js';
-import { defineTool } from './types.js';
+import { deleteMessagesInputSchema, rewoundView } from '../../history/messages/schemas.js';
+import { defineTool } from './define-tool.js';
 
 export const deleteMessagesTool = defineTool({
   name: 'delete_messages',
@@ -10,7 +9,7 @@ export const deleteMessagesTool = defineTool({
     'the next append continues at from_seq. Use it to drop a wrong turn. It cannot be undone — to ' +
     'keep the original, use fork_conversation with through_seq = from_seq - 1 instead.',
   inputSchema: () => deleteMessagesInputSchema,
-  outputSchema: z.object({ conversation_id: z.string(), deleted_messages: z.int(), message_count: z.int() }),
+  outputSchema: rewoundView,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   async run(history, args) {
     const r = await history.deleteMessages(args);

@@ -1,6 +1,6 @@
-import { exportInputSchema, exportPageView } from '../../history/format-schemas.js';
-import { FIXED_LIMITS } from '../../history/limits.js';
-import { defineTool, READ_ONLY } from './types.js';
+import { exportInputSchema, exportPageView } from '../../history/transfer/schemas.js';
+import { FIXED_LIMITS } from '../../history/core/limits.js';
+import { defineTool, READ_ONLY } from './define-tool.js';
 
 const PAGE_KB = Math.round(FIXED_LIMITS.exportPageBytes / 1024);
 

@@ -1,8 +1,6 @@
-import { z } from 'zod';
-import { forkInputSchema } from '../../history/edit-schemas.js';
-import { conversationView } from '../../history/views.js';
+import { forkInputSchema, forkView } from '../../history/conversations/schemas.js';
 import { conversationBlock } from './render.js';
-import { defineTool } from './types.js';
+import { defineTool } from './define-tool.js';
 
 export const forkConversationTool = defineTool({
   name: 'fork_conversation',
@@ -13,7 +11,7 @@ export const forkConversationTool = defineTool({
     'append_messages. The original is not changed. Use it to explore an alternative reply or to ' +
     'retry from an earlier point while keeping the original.',
   inputSchema: () => forkInputSchema,
-  outputSchema: z.object({ conversation: conversationView, forked_from: z.string(), through_seq: z.int() }),
+  outputSchema: forkView,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(history, args) {
     const fork = await history.forkConversation(args);

@@ -1,7 +1,7 @@
-import { getContextInputSchema } from '../../history/context-schemas.js';
-import { contextView, type ContextView } from '../../history/context-views.js';
+import { getContextInputSchema } from '../../history/context/schemas.js';
+import { contextView, type ContextView } from '../../history/context/views.js';
 import { messageBlock, renderedBudget } from './render.js';
-import { defineTool, READ_ONLY } from './types.js';
+import { defineTool, READ_ONLY } from './define-tool.js';
 
 export const getContextTool = defineTool({
   name: 'get_context',

@@ -1,7 +1,7 @@
-import { conversationRefSchema } from '../../history/schemas.js';
-import { conversationView } from '../../history/views.js';
+import { conversationRefSchema } from '../../history/conversations/schemas.js';
+import { conversationView } from '../../history/conversations/schemas.js';
 import { conversationBlock } from './render.js';
-import { defineTool, READ_ONLY } from './types.js';
+import { defineTool, READ_ONLY } from './define-tool.js';
 
 export const getConversationTool = defineTool({
   name: 'get_conversation',

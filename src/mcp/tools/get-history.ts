@@ -1,7 +1,7 @@
-import { getHistoryInputSchema } from '../../history/schemas.js';
-import { historyPageView } from '../../history/views.js';
+import { getHistoryInputSchema } from '../../history/messages/schemas.js';
+import { historyPageView } from '../../history/messages/schemas.js';
 import { messageBlock, messageBound, renderedBudget } from './render.js';
-import { defineTool, READ_ONLY } from './types.js';
+import { defineTool, READ_ONLY } from './define-tool.js';
 
 export const getHistoryTool = defineTool({
   name: 'get_history',

@@ -1,8 +1,8 @@
-import { importInputSchema } from '../../history/format-schemas.js';
-import { FIXED_LIMITS } from '../../history/limits.js';
-import { conversationView } from '../../history/views.js';
+import { importInputSchema } from '../../history/transfer/schemas.js';
+import { FIXED_LIMITS } from '../../history/core/limits.js';
+import { conversationView } from '../../history/conversations/schemas.js';
 import { conversationBlock } from './render.js';
-import { defineTool } from './types.js';
+import { defineTool } from './define-tool.js';
 
 export const importConversationTool = defineTool({
   name: 'import_conversation',

@@ -11,7 +11,7 @@ import { importConversationTool } from './import-conversation.js';
 import { listConversationsTool } from './list-conversations.js';
 import { setSummaryTool } from './set-summary.js';
 import { searchMessagesTool } from './search-messages.js';
-import type { ToolSpec } from './types.js';
+import type { ToolSpec } from './define-tool.js';
 import { updateConversationTool } from './update-conversation.js';
 
 /** The master list of tools, in the order clients list them. */

@@ -1,7 +1,7 @@
-import { listConversationsInputSchema } from '../../history/schemas.js';
-import { conversationPageView } from '../../history/views.js';
+import { listConversationsInputSchema } from '../../history/conversations/schemas.js';
+import { conversationPageView } from '../../history/conversations/schemas.js';
 import { conversationBound, conversationLine, renderedBudget } from './render.js';
-import { defineTool, READ_ONLY } from './types.js';
+import { defineTool, READ_ONLY } from './define-tool.js';
 
 export const listConversationsTool = defineTool({
   name: 'list_conversations',

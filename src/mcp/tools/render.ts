@@ -1,7 +1,8 @@
-import { charsBound, itemBytes, type ResponseBudget, structuredAndText } from '../../history/response-budget.js';
-import type { SearchHitView } from '../../history/search-schemas.js';
+import { charsBound, itemBytes, type ResponseBudget, structuredAndText } from '../../history/core/response-budget.js';
+import type { SearchHitView } from '../../history/search/schemas.js';
 import type { OwnerHistory } from '../../history/store.js';
-import type { ConversationView, MessageView } from '../../history/views.js';
+import type { ConversationView } from '../../history/conversations/schemas.js';
+import type { MessageView } from '../../history/messages/schemas.js';
 
 /**
  * Text renderings of tool results, for clients that show the model `content` rather than

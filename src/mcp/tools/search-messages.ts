@@ -1,6 +1,6 @@
-import { searchMessagesInputSchema, searchResultView } from '../../history/search-schemas.js';
+import { searchMessagesInputSchema, searchResultView } from '../../history/search/schemas.js';
 import { searchHitBlock } from './render.js';
-import { defineTool, READ_ONLY } from './types.js';
+import { defineTool, READ_ONLY } from './define-tool.js';
 
 export const searchMessagesTool = defineTool({
   name: 'search_messages',

@@ -1,6 +1,6 @@
-import { setSummaryInputSchema } from '../../history/context-schemas.js';
-import { summarySetView } from '../../history/context-views.js';
-import { defineTool } from './types.js';
+import { setSummaryInputSchema } from '../../history/context/schemas.js';
+import { summarySetView } from '../../history/context/views.js';
+import { defineTool } from './define-tool.js';
 
 export const setSummaryTool = defineTool({
   name: 'set_summary',

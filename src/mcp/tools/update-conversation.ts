@@ -1,7 +1,7 @@
-import { updateConversationInputSchema } from '../../history/schemas.js';
-import { conversationView } from '../../history/views.js';
+import { updateConversationInputSchema } from '../../history/conversations/schemas.js';
+import { conversationView } from '../../history/conversations/schemas.js';
 import { conversationBlock } from './render.js';
-import { defineTool } from './types.js';
+import { defineTool } from './define-tool.js';
 
 export const updateConversationTool = defineTool({
   name: 'update_conversation',

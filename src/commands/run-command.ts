@@ -1,0 +1,32 @@
+import { type CliFlags, loadConfig } from '../config.js';
+import { HistoryError } from '../history/core/errors.js';
+import type { OwnerHistory } from '../history/store.js';
+import { createLogger } from '../logger.js';
+import { type OpenAccess, openStore } from '../open-store.js';
+
+/**
+ * One owner's history for a command, configured by the same flags and environment as the
+ * server (--db, --owner, limits …). Commands log only warnings unless --log-level or
+ * LOG_LEVEL asks for more, so their progress lines are not buried in start-up logs.
+ */
+export async function openHistory(flags: CliFlags, access: OpenAccess = {}): Promise<{ history: OwnerHistory; close: () => Promise<void> }> {
+  const quiet = flags.logLevel === undefined && (process.env.LOG_LEVEL ?? '').trim() === '';
+  const config = loadConfig(quiet ? { ...flags, logLevel: 'warn' } : flags);
+  const logger = createLogger(config.logLevel);
+  const { store, close } = await openStore(config, logger, access);
+  return { history: store.forOwner(config.owner), close };
+}
+
+/** A mistake the user can fix (bad arguments, unreadable file): printed without a stack. */
+export class CommandError extends Error {}
+
+/** Run a command's body; expected failures print one line and exit 1. */
+export async function runCommand(name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    if (!(err instanceof CommandError || err instanceof HistoryError)) throw err;
+    process.stderr.write(`chat-history-mcp ${name}: ${err.message}\n`);
+    process.exitCode = 1;
+  }
+}

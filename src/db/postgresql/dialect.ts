@@ -1,0 +1,10 @@
+import { raw, sql } from '../sql.js';
+import type { Dialect } from '../types.js';
+import { searchPagePostgres } from './search-page.js';
+
+/** PostgreSQL's SQL where the backends differ (see Dialect). */
+export const postgresDialect: Dialect = {
+  likeIgnoringCase: raw('ILIKE'),
+  recordedMessageCount: sql`(response::jsonb ->> 'message_count')::integer`,
+  searchPage: searchPagePostgres,
+};

@@ -1,0 +1,191 @@
+import { Prisma } from '../../generated/sqlite/client.js';
+import { getContextInputSchema, type GetContextInput } from './schemas.js';
+import type { ContextView, SummaryMessageView } from './views.js';
+import { ContextWindow } from './window.js';
+import { conversationNotFound, HistoryError } from '../core/errors.js';
+import { readMessagePage } from '../messages/load-messages.js';
+import { defaultBudget, type ResponseBudget } from '../core/response-budget.js';
+import type { Scope } from '../scope.js';
+import { summaryMessage } from './summaries.js';
+import { ENCODING, loadTokenCounter, REPLY_PRIMER_TOKENS, TokenMeter } from './tokens.js';
+import { parseInput } from '../core/validate.js';
+import type { MessageView } from '../messages/schemas.js';
+
+/** Messages read per query when walking back from the end; grows so long walks take few queries. */
+const FIRST_PAGE = 64;
+const MAX_PAGE = 512;
+/** Leading system messages read by the first query (usually there is one); grows like the walk. */
+const SYSTEM_PAGE = 8;
+/** Reads of a context that a concurrent rewind made inconsistent, before giving up. */
+const ATTEMPTS = 3;
+
+type ContextMessage = MessageView | SummaryMessageView;
+
+/**
+ * The most recent messages that fit `max_tokens`, after the pinned parts: the system prompt
+ * (include_system) and the summary (use_summary), which must fit or the call fails with the
+ * minimum budget they need. Reads walk backwards from the end in growing pages over the
+ * (conversation_id, seq) index and stop as soon as the budget is full, so the cost follows
+ * the budget, not the length of the conversation; the response budget bounds the bytes read.
+ *
+ * No transaction: counting tokens is CPU work, and on SQLite an open transaction would hold
+ * the process's one connection (and every other owner's requests) while it runs. Messages
+ * never change once stored; only a rewind removes them, and it always removes the last one.
+ * So the reads are consistent exactly when the message that was last (seq message_count) at
+ * the start is still there at the end; otherwise the context is read again.
+ */
+export async function getContext(
+  s: Scope,
+  raw: unknown,
+  budget: ResponseBudget<ContextMessage> = defaultBudget(s.limits.maxResponseBytes),
+): Promise<ContextView> {
+  const input = parseInput(getContextInputSchema, raw);
+  const count = await loadTokenCounter();
+  for (let attempt = 1; ; attempt++) {
+    const context = await readContext(s, input, new TokenMeter(count), budget);
+    if (context !== undefined) return context;
+    if (attempt === ATTEMPTS) {
+      throw new HistoryError('conflict', 'the conversation was rewound while its context was being read; call get_context again');
+    }
+  }
+}
+
+interface Snapshot {
+  total: number;
+  /** Id of message seq `total`: if it is still there afterwards, nothing read was rewound. */
+  lastId: string | null;
+  summary: { throughSeq: number; content: string; createdAt: Date } | null;
+}
+
+async function readContext(s: Scope, input: GetContextInput, meter: TokenMeter, budget: ResponseBudget<ContextMessage>) {
+  const id = input.conversation_id;
+  const snapshot = await readSnapshot(s, id, input.use_summary !== false);
+  const { total, summary: stored } = snapshot;
+  const summary = stored && summaryMessage(stored);
+  const system = input.include_system === false ? [] : await leadingSystemMessages(s, id, total, budget);
+
+  const pinned: ContextMessage[] = [...system, ...(summary ? [summary] : [])];
+  let pinnedTokens = REPLY_PRIMER_TOKENS;
+  let pinnedBytes = 0;
+  for (const m of pinned) {
+    pinnedTokens += await meter.message(m);
+    pinnedBytes += budget.cost(m);
+  }
+  if (pinnedTokens > input.max_tokens) throw tooFewTokens(input.max_tokens, pinnedTokens, system.length > 0, summary !== null);
+  if (pinnedBytes > budget.bytes) throw pinnedTooLarge(pinnedBytes, budget.bytes, system.length > 0, summary !== null);
+
+  const window = new ContextWindow<MessageView>({ tokens: input.max_tokens - pinnedTokens, bytes: budget.bytes - pinnedBytes });
+  // The window may reach back to just after the summary and the system prompt.
+  const lowest = Math.max(system.at(-1)?.seq ?? 0, stored?.throughSeq ?? 0) + 1;
+  let upper = total;
+  for (let take = FIRST_PAGE; upper >= lowest; take = Math.min(take * 2, MAX_PAGE)) {
+    const page = await readMessagePage(s.db, { conversationId: id, fromSeq: lowest, toSeq: upper, from: 'end', limit: take, maxBytes: budget.bytes });
+    let open = true;
+    for (const m of page) {
+      // Bytes first: a message that cannot fit the response is never tokenized, and one that
+      // can is counted only as far as the tokens left (a stopped count closes the window).
+      const bytes = budget.cost(m);
+      const left = window.tokensLeftFor(bytes);
+      open = left !== undefined && window.offer(m, { tokens: await meter.message(m, left), bytes });
+      if (!open) break;
+    }
+    if (!open || page.length < take) break;
+    upper = page.at(-1)!.seq - 1;
+  }
+  const fitted = window.finish();
+  if (!(await stillThere(s, id, snapshot))) return undefined;
+
+  const first = fitted.messages[0];
+  const last = fitted.messages.at(-1);
+  return {
+    conversation_id: id,
+    messages: [...pinned, ...fitted.messages],
+    total_tokens: pinnedTokens + fitted.tokens,
+    max_tokens: input.max_tokens,
+    encoding: ENCODING,
+    tokens_estimated: meter.estimated,
+    message_count: total,
+    first_seq: first ? first.seq : null,
+    last_seq: last ? last.seq : null,
+    omitted_count: total - system.length - fitted.messages.length,
+    stopped_by: fitted.stoppedBy,
+    summary: stored && { through_seq: stored.throughSeq, created_at: stored.createdAt.toISOString() },
+  } satisfies ContextView;
+}
+
+/** The count, the id of the last message, and (when wanted) the summary, in one statement. */
+async function readSnapshot(s: Scope, id: string, withSummary: boolean): Promise<Snapshot> {
+  const summaryColumns = withSummary
+    ? Prisma.sql`, (SELECT through_seq FROM summaries WHERE conversation_id = c.id) AS through_seq,
+                   (SELECT content FROM summaries WHERE conversation_id = c.id) AS summary,
+                   (SELECT created_at FROM summaries WHERE conversation_id = c.id) AS summary_at`
+    : Prisma.empty;
+  const rows = await s.db.$queryRaw<
+    Array<{ message_count: number | bigint; last_id: string | null; through_seq?: number | bigint | null; summary?: string | null; summary_at?: Date | string | null }>
+  >`SELECT c.message_count,
+           (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.seq = c.message_count) AS last_id
+           ${summaryColumns}
+    FROM conversations c WHERE c.id = ${id} AND c.owner = ${s.owner}`;
+  const row = rows[0];
+  if (row === undefined) throw conversationNotFound(id);
+  const total = Number(row.message_count);
+  const throughSeq = row.through_seq == null ? null : Number(row.through_seq);
+  // A summary beyond the stored messages is stale (a rewind that did not drop it): ignore it.
+  const summary =
+    throughSeq !== null && throughSeq <= total && row.summary != null && row.summary_at != null
+      ? { throughSeq, content: row.summary, createdAt: new Date(row.summary_at) }
+      : null;
+  return { total, lastId: row.last_id, summary };
+}
+
+async function stillThere(s: Scope, id: string, snapshot: Snapshot): Promise<boolean> {
+  if (snapshot.total === 0) return true;
+  const rows = await s.db.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM messages WHERE conversation_id = ${id} AND seq = ${snapshot.total}`;
+  return rows[0]?.id === snapshot.lastId;
+}
+
+/**
+ * The system prompt: the run of system messages at the very start (seq 1, 2, … up to the first
+ * message of another role). System messages later in the conversation are ordinary messages
+ * of the window. Reading only the leading run keeps this cheap in any conversation; reading
+ * stops once the run outgrows the response budget, which pinnedTooLarge then reports.
+ */
+async function leadingSystemMessages(s: Scope, id: string, total: number, budget: ResponseBudget<ContextMessage>): Promise<MessageView[]> {
+  const found: MessageView[] = [];
+  let bytes = 0;
+  for (let after = 0, take = SYSTEM_PAGE; after < total; after += take, take = Math.min(take * 2, MAX_PAGE)) {
+    const page = await readMessagePage(s.db, { conversationId: id, fromSeq: after + 1, toSeq: total, from: 'start', limit: take, maxBytes: budget.bytes });
+    for (const m of page) {
+      if (m.role !== 'system') return found;
+      found.push(m);
+      bytes += budget.cost(m);
+      if (bytes > budget.bytes) return found;
+    }
+    if (page.length < take) return found;
+  }
+  return found;
+}
+
+function pinnedParts(system: boolean, summary: boolean): string {
+  return [system && 'the system prompt', summary && 'the summary'].filter(Boolean).join(' and ') || 'the reply primer';
+}
+
+function tooFewTokens(maxTokens: number, needed: number, system: boolean, summary: boolean): HistoryError {
+  return new HistoryError(
+    'limit_exceeded',
+    `max_tokens ${maxTokens} is too small: ${needed} tokens are needed for ${pinnedParts(system, summary)} alone; ` +
+      `pass max_tokens of at least ${needed}${summary ? ', or use_summary false' : ''}${system ? ', or include_system false' : ''}`,
+    'max_tokens',
+  );
+}
+
+function pinnedTooLarge(bytes: number, budgetBytes: number, system: boolean, summary: boolean): HistoryError {
+  return new HistoryError(
+    'limit_exceeded',
+    `${pinnedParts(system, summary)} take${system && summary ? '' : 's'} more than ${budgetBytes} bytes as JSON (at least ${bytes}), ` +
+      `more than one response may hold (server option --max-response-bytes): pass ${system ? 'include_system false' : 'use_summary false'}` +
+      `${system && summary ? ' or use_summary false' : ''}, and page through the messages with get_history`,
+    system ? 'include_system' : 'use_summary',
+  );
+}

@@ -1,0 +1,79 @@
+import { v7 as uuidv7 } from 'uuid';
+import { forkInputSchema, type ForkView } from './schemas.js';
+import { conversationNotFound } from '../core/errors.js';
+import { withRetry } from '../core/retry.js';
+import type { Scope, Tx } from '../scope.js';
+import { invalidField, parseInput } from '../core/validate.js';
+import { appendedFields, toConversationView } from '../core/rows.js';
+import { type ConversationView } from './schemas.js';
+import { insertBatch } from '../messages/append.js';
+import { readMessagePage } from '../messages/load-messages.js';
+
+/** Messages copied per round trip, and the stored bytes one round trip reads at most (about). */
+const COPY_CHUNK = 500;
+const COPY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A new conversation holding copies of messages 1..through_seq (tool calls included, seqs and
+ * timestamps identical) and of the summary when it covers only those; the original is not touched. One transaction, whose first statement
+ * is the INSERT … SELECT that creates the fork: it takes the write lock and copies the source
+ * row only if the source belongs to this owner.
+ */
+export async function forkConversation(s: Scope, raw: unknown): Promise<ForkView> {
+  const input = parseInput(forkInputSchema, raw);
+  const sourceId = input.conversation_id;
+  return withRetry(() =>
+    s.db.$transaction(async (tx) => {
+      const forkId = uuidv7();
+      const now = new Date();
+      const inserted = await tx.$executeRaw`
+        INSERT INTO conversations (id, owner, key, title, metadata, message_count, created_at, updated_at)
+        SELECT ${forkId}, owner, NULL, title, metadata, 0, ${now}, ${now}
+        FROM conversations WHERE id = ${sourceId} AND owner = ${s.owner}`;
+      if (inserted === 0) throw conversationNotFound(sourceId);
+
+      const source = await tx.conversation.findUniqueOrThrow({ where: { id: sourceId }, select: { title: true, messageCount: true } });
+      const through = input.through_seq ?? source.messageCount;
+      if (through > source.messageCount) {
+        throw invalidField(['through_seq'], `through_seq ${through} is beyond the last message (seq ${source.messageCount})`);
+      }
+      await copyMessages(tx, sourceId, forkId, through);
+      // The source's summary still holds for the fork if it covers only copied messages.
+      await tx.$executeRaw`
+        INSERT INTO summaries (conversation_id, through_seq, content, created_at)
+        SELECT ${forkId}, through_seq, content, created_at FROM summaries
+        WHERE conversation_id = ${sourceId} AND through_seq <= ${through}`;
+      const fork = await tx.conversation.update({
+        where: { id: forkId },
+        data: { messageCount: through, title: input.title ?? (source.title === null ? null : `${source.title} (fork)`) },
+      });
+      return { conversation: toConversationView(fork), forked_from: sourceId, through_seq: through };
+    }, s.tx),
+  );
+}
+
+/**
+ * Copies in chunks bounded by count and by stored bytes (message-page.ts measures before it
+ * reads), through the same multi-row inserts as an append: memory stays bounded however long
+ * the conversation, and the search index gets each copy's tool calls in one pass.
+ */
+async function copyMessages(tx: Tx, from: string, to: string, through: number): Promise<void> {
+  for (let next = 1; next <= through; ) {
+    const rows = await readMessagePage(tx, {
+      conversationId: from,
+      fromSeq: next,
+      toSeq: through,
+      from: 'start',
+      limit: COPY_CHUNK,
+      maxBytes: COPY_BYTES,
+    });
+    if (rows.length === 0) break;
+    await insertBatch(tx, {
+      conversationId: to,
+      firstSeq: next,
+      createdAt: rows.map((m) => new Date(m.created_at)),
+      messages: rows.map(appendedFields),
+    });
+    next = rows.at(-1)!.seq + 1;
+  }
+}

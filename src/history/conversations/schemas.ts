@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { conversationIdSchema, pageSize, seqInt, text } from '../core/fields.js';
+import { FIXED_LIMITS as F, type Limits } from '../core/limits.js';
+import { metadataSchema } from '../core/metadata-schema.js';
+
+/** Inputs and outputs of the conversation tools (outputs are published as their outputSchema). */
+
+export function createConversationInputSchema(limits: Limits) {
+  return z.strictObject({
+    title: text(F.titleChars).optional().describe('Human-readable title.'),
+    key: text(F.keyChars)
+      .min(1, 'text must not be empty')
+      .optional()
+      .describe('Your own stable key (e.g. a thread or session id). With a key the call is get-or-create: the same key always yields the same conversation.'),
+    metadata: metadataSchema(limits).optional(),
+  });
+}
+export type CreateConversationInput = z.infer<ReturnType<typeof createConversationInputSchema>>;
+
+export function updateConversationInputSchema(limits: Limits) {
+  return z.strictObject({
+    conversation_id: conversationIdSchema,
+    title: text(F.titleChars).nullable().optional().describe('New title; null clears it; omit to keep.'),
+    metadata: metadataSchema(limits)
+      .nullable()
+      .optional()
+      .describe('New metadata object, replacing the old one; null clears it; omit to keep.'),
+  });
+}
+export type UpdateConversationInput = z.infer<ReturnType<typeof updateConversationInputSchema>>;
+
+export const conversationRefSchema = z.strictObject({ conversation_id: conversationIdSchema });
+
+export const listConversationsInputSchema = z.strictObject({
+  limit: pageSize(F.listMax).optional().describe(`Page size (default ${F.listDefault}, max ${F.listMax}).`),
+  cursor: text(1000).optional().describe('next_cursor from the previous page; omit for the first page.'),
+  query: text(F.titleChars)
+    .min(1, 'text must not be empty')
+    .optional()
+    .describe('Only conversations whose title or key contains this text (case-insensitive for A–Z; % and _ are literal).'),
+});
+export type ListConversationsInput = z.infer<typeof listConversationsInputSchema>;
+
+export const forkInputSchema = z.strictObject({
+  conversation_id: conversationIdSchema,
+  through_seq: seqInt(1)
+    .optional()
+    .describe('Copy messages 1..through_seq (default: all of them).'),
+  title: text(F.titleChars).optional().describe('Title of the new conversation (default: the original title + " (fork)").'),
+});
+export type ForkInput = z.infer<typeof forkInputSchema>;
+
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const conversationView = z.object({
+  id: z.string(),
+  key: z.string().nullable(),
+  title: z.string().nullable(),
+  metadata: jsonObject.nullable(),
+  message_count: z.int(),
+  created_at: z.string().describe('ISO-8601 timestamp.'),
+  updated_at: z.string().describe('ISO-8601 timestamp of the last activity.'),
+});
+export type ConversationView = z.infer<typeof conversationView>;
+
+export const conversationPageView = z.object({
+  conversations: z.array(conversationView),
+  next_cursor: z.string().nullable().describe('Pass as cursor to get the next page; null on the last page.'),
+});
+export type ConversationPageView = z.infer<typeof conversationPageView>;
+
+export const createdView = z.object({ conversation: conversationView, created: z.boolean() });
+
+export const deletedView = z.object({ conversation_id: z.string(), deleted_messages: z.int() });
+export type DeletedView = z.infer<typeof deletedView>;
+
+export const forkView = z.object({ conversation: conversationView, forked_from: z.string(), through_seq: z.int() });
+export type ForkView = z.infer<typeof forkView>;

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { HistoryError } from '../core/errors.js';
+import type { SearchPosition } from '../../db/index.js';
+import { MAX_SEQ } from '../core/fields.js';
+
+/**
+ * Opaque keyset cursor for search_messages: the (score, FTS row) of the last hit served,
+ * plus a fingerprint of the search it belongs to. Hits are ordered by (score, row), so the
+ * next page is "everything after this pair" — no offset to count past. The fingerprint turns
+ * a cursor reused with a different query or filters into a clear error instead of a page
+ * of some other search.
+ */
+export type { SearchPosition } from '../../db/index.js';
+
+// The row key is a 32-bit INTEGER column: a forged larger one must not reach the database.
+const payload = z.tuple([z.number(), z.int().min(0).max(MAX_SEQ), z.string().length(16)]);
+
+export function searchFingerprint(search: unknown): string {
+  return createHash('sha256').update(JSON.stringify(search)).digest('hex').slice(0, 16);
+}
+
+export function encodeSearchCursor(pos: SearchPosition, fingerprint: string): string {
+  return Buffer.from(JSON.stringify([pos.score, pos.ftsRowid, fingerprint])).toString('base64url');
+}
+
+export function decodeSearchCursor(cursor: string, fingerprint: string): SearchPosition {
+  let parsed: z.infer<typeof payload>;
+  try {
+    parsed = payload.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new HistoryError(
+      'invalid_input',
+      'cursor is not valid: pass next_cursor from the previous page unchanged, or omit it for the first page',
+      'cursor',
+    );
+  }
+  const [score, ftsRowid, of] = parsed;
+  if (of !== fingerprint) {
+    throw new HistoryError(
+      'invalid_input',
+      'cursor belongs to a different search: repeat the query and filters of the page that returned it, or omit cursor to start over',
+      'cursor',
+    );
+  }
+  return { score, ftsRowid };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { FIXED_LIMITS as F } from '../core/limits.js';
+import { conversationIdSchema, ROLES, text } from '../core/fields.js';
+import { QUERY_BOUNDS } from './query.js';
+import { INSTANT_RANGE, inInstantRange } from '../core/timestamps.js';
+
+/** Input and output of search_messages. */
+
+const dateTime = z.iso.datetime({ offset: true });
+const dateOnly = z.iso.date();
+
+/**
+ * An instant as ISO-8601: a date (midnight UTC) or a date-time with Z or an offset, within
+ * the range the store holds (timestamps.ts): outside it the database would compare or
+ * refuse it differently on each backend.
+ */
+const instant = text(40)
+  .refine((v) => dateTime.safeParse(v).success || dateOnly.safeParse(v).success, {
+    message: 'timestamp must be ISO-8601, e.g. 2025-01-31 or 2025-01-31T09:30:00Z',
+    abort: true,
+  })
+  .refine((v) => inInstantRange(toInstant(v)), { message: `timestamp must be ${INSTANT_RANGE}` });
+
+export const searchMessagesInputSchema = z
+  .strictObject({
+    // NUL and other control characters only separate words in a query (search-query.ts).
+    query: text(F.searchQueryChars, { allowNul: true })
+      .refine((v) => v.trim() !== '', 'text must not be empty or only whitespace: give words to search for')
+      .describe(
+        'Words to look for in message text and tool calls. Every word must occur (any order, accents and case ' +
+          'ignored; a repeated word counts once); the last word, and any word ending in *, also matches as a prefix ' +
+          `(from ${QUERY_BOUNDS.prefixChars} characters on); put words in "double quotes" to require them as an exact phrase. ` +
+          'No operators: AND/OR/NOT, -, : and the like are ordinary text. ' +
+          `At most ${QUERY_BOUNDS.parts} different words and phrases, ${QUERY_BOUNDS.words} words in all, ${QUERY_BOUNDS.prefixes} prefixes.`,
+      ),
+    conversation_id: conversationIdSchema.optional().describe('Search only this conversation.'),
+    roles: z
+      .array(z.enum(ROLES))
+      .min(1, 'list must hold at least one role')
+      .max(ROLES.length * 2, 'list is too long')
+      .optional()
+      .describe('Only messages with one of these roles (system, user, assistant, tool).'),
+    after: instant.optional().describe('Only messages stored strictly after this instant, e.g. 2025-01-31 or 2025-01-31T09:30:00Z.'),
+    before: instant.optional().describe('Only messages stored strictly before this instant.'),
+    limit: z
+      .int('number must be an integer')
+      .min(1, 'number must be at least 1')
+      .max(F.searchMax, `number must be at most ${F.searchMax}`)
+      .optional()
+      .describe(`How many hits (default ${F.searchDefault}, max ${F.searchMax}).`),
+    cursor: text(1000).optional().describe('next_cursor from the previous page of the same search; omit for the first page.'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.after !== undefined && v.before !== undefined && toInstant(v.after) >= toInstant(v.before)) {
+      ctx.addIssue({ code: 'custom', path: ['before'], message: 'before must be later than after' });
+    }
+  });
+export type SearchMessagesInput = z.infer<typeof searchMessagesInputSchema>;
+
+/** A validated `after`/`before` value as a Date (a bare date is midnight UTC). */
+export function toInstant(value: string): Date {
+  return new Date(value);
+}
+
+export const searchHitView = z.object({
+  conversation_id: z.string(),
+  conversation_title: z.string().nullable(),
+  message_id: z.string(),
+  seq: z.int().describe('Position in the conversation: get_history with after_seq = seq - 1 reads from here.'),
+  role: z.enum(ROLES),
+  created_at: z.string().describe('ISO-8601 timestamp.'),
+  snippet: z.string().describe('The best-matching passage (content or tool calls); matched words are marked «like this», … marks cut text.'),
+});
+export type SearchHitView = z.infer<typeof searchHitView>;
+
+export const searchResultView = z.object({
+  terms: z.array(z.string()).describe('What was searched for, after reading the query: words, "phrases", prefix* terms. Empty when the query held nothing searchable.'),
+  hits: z.array(searchHitView).describe('Best match first.'),
+  next_cursor: z.string().nullable().describe('Pass as cursor (with the same query and filters) for more hits; null when there are no more.'),
+});
+export type SearchResultView = z.infer<typeof searchResultView>;
