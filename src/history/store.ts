@@ -2,26 +2,24 @@ import type { Database } from '../db/index.js';
 import { appendMessages } from './messages/append.js';
 import { completeConversationIds } from './conversations/complete-ids.js';
 import { getContext } from './context/get-context.js';
-import {
-  createConversation,
-  deleteConversation,
-  getConversation,
-  listConversations,
-  updateConversation,
-} from './conversations/conversations.js';
+import { createConversation } from './conversations/create.js';
+import { deleteConversation } from './conversations/delete.js';
+import { getConversation } from './conversations/get.js';
+import { listConversations } from './conversations/list.js';
+import { updateConversation } from './conversations/update.js';
 import { exportConversation } from './transfer/export.js';
 import { importConversation } from './transfer/import.js';
 import type { Limits } from './core/limits.js';
 import { forkConversation } from './conversations/fork.js';
 import { getHistory } from './messages/get-history.js';
 import type { ResponseBudget } from './core/response-budget.js';
-import type { SummaryMessageView } from './context/views.js';
+import type { SummaryMessageView } from './context/schemas.js';
 import type { ConversationView } from './conversations/schemas.js';
 import type { MessageView } from './messages/schemas.js';
 import { deleteMessages } from './messages/delete-messages.js';
 import { limitedSchemas, type LimitedSchemas, type Scope } from './scope.js';
 import { searchMessages } from './search/search.js';
-import { setSummary } from './context/summaries.js';
+import { setSummary } from './context/set-summary.js';
 
 /**
  * The conversation-memory domain over one database. Every operation takes untrusted input

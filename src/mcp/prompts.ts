@@ -2,7 +2,7 @@ import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { PromptMessage } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { ContextView } from '../history/context/views.js';
+import type { ContextView } from '../history/context/schemas.js';
 import type { OwnerHistory } from '../history/store.js';
 import type { Logger } from '../logger.js';
 import { withinBudget } from './response-guard.js';

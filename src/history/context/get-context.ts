@@ -1,15 +1,16 @@
-import { Prisma } from '../../generated/sqlite/client.js';
+import { empty, sql } from '../../db/sql.js';
 import { getContextInputSchema, type GetContextInput } from './schemas.js';
-import type { ContextView, SummaryMessageView } from './views.js';
+import type { ContextView, SummaryMessageView } from './schemas.js';
 import { ContextWindow } from './window.js';
 import { conversationNotFound, HistoryError } from '../core/errors.js';
 import { readMessagePage } from '../messages/load-messages.js';
 import { defaultBudget, type ResponseBudget } from '../core/response-budget.js';
 import type { Scope } from '../scope.js';
-import { summaryMessage } from './summaries.js';
+import { summaryMessage } from './summary.js';
 import { ENCODING, loadTokenCounter, REPLY_PRIMER_TOKENS, TokenMeter } from './tokens.js';
 import { parseInput } from '../core/validate.js';
 import type { MessageView } from '../messages/schemas.js';
+import { instant, int } from '../core/rows.js';
 
 /** Messages read per query when walking back from the end; grows so long walks take few queries. */
 const FIRST_PAGE = 64;
@@ -116,10 +117,10 @@ async function readContext(s: Scope, input: GetContextInput, meter: TokenMeter, 
 /** The count, the id of the last message, and (when wanted) the summary, in one statement. */
 async function readSnapshot(s: Scope, id: string, withSummary: boolean): Promise<Snapshot> {
   const summaryColumns = withSummary
-    ? Prisma.sql`, (SELECT through_seq FROM summaries WHERE conversation_id = c.id) AS through_seq,
+    ? sql`, (SELECT through_seq FROM summaries WHERE conversation_id = c.id) AS through_seq,
                    (SELECT content FROM summaries WHERE conversation_id = c.id) AS summary,
                    (SELECT created_at FROM summaries WHERE conversation_id = c.id) AS summary_at`
-    : Prisma.empty;
+    : empty;
   const rows = await s.db.$queryRaw<
     Array<{ message_count: number | bigint; last_id: string | null; through_seq?: number | bigint | null; summary?: string | null; summary_at?: Date | string | null }>
   >`SELECT c.message_count,
@@ -128,12 +129,12 @@ async function readSnapshot(s: Scope, id: string, withSummary: boolean): Promise
     FROM conversations c WHERE c.id = ${id} AND c.owner = ${s.owner}`;
   const row = rows[0];
   if (row === undefined) throw conversationNotFound(id);
-  const total = Number(row.message_count);
-  const throughSeq = row.through_seq == null ? null : Number(row.through_seq);
+  const total = int(row.message_count);
+  const throughSeq = row.through_seq == null ? null : int(row.through_seq);
   // A summary beyond the stored messages is stale (a rewind that did not drop it): ignore it.
   const summary =
     throughSeq !== null && throughSeq <= total && row.summary != null && row.summary_at != null
-      ? { throughSeq, content: row.summary, createdAt: new Date(row.summary_at) }
+      ? { throughSeq, content: row.summary, createdAt: instant(row.summary_at) }
       : null;
   return { total, lastId: row.last_id, summary };
 }

@@ -6,8 +6,9 @@ import type { Scope, Tx } from '../scope.js';
 import { invalidField, parseInput } from '../core/validate.js';
 import { appendedFields, toConversationView } from '../core/rows.js';
 import { type ConversationView } from './schemas.js';
-import { insertBatch } from '../messages/append.js';
+import { insertBatch } from '../messages/insert-batch.js';
 import { readMessagePage } from '../messages/load-messages.js';
+import { instant } from '../core/rows.js';
 
 /** Messages copied per round trip, and the stored bytes one round trip reads at most (about). */
 const COPY_CHUNK = 500;
@@ -71,7 +72,7 @@ async function copyMessages(tx: Tx, from: string, to: string, through: number): 
     await insertBatch(tx, {
       conversationId: to,
       firstSeq: next,
-      createdAt: rows.map((m) => new Date(m.created_at)),
+      createdAt: rows.map((m) => instant(m.created_at)),
       messages: rows.map(appendedFields),
     });
     next = rows.at(-1)!.seq + 1;

@@ -1,6 +1,7 @@
 import { empty, sql } from '../../db/sql.js';
-import type { ListPosition } from '../core/cursor.js';
+import type { ListPosition } from './list-cursor.js';
 import type { Scope } from '../scope.js';
+import { instant, int } from '../core/rows.js';
 
 /**
  * list_conversations' `query` filter: conversations whose title or key contains the text.
@@ -31,9 +32,9 @@ export async function conversationsMatching(s: Scope, query: string, after: List
     key: r.key,
     title: r.title,
     metadata: r.metadata,
-    messageCount: Number(r.message_count),
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
+    messageCount: int(r.message_count),
+    createdAt: instant(r.created_at),
+    updatedAt: instant(r.updated_at),
   }));
 }
 

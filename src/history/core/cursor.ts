@@ -1,34 +1,27 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { HistoryError } from './errors.js';
-import { timestampSchema } from './timestamps.js';
 
 /**
- * Opaque keyset cursor for list_conversations: the (updated_at, id) of the last row served.
- * Keyset rather than offset so a page costs the same however deep it is, and rows that
- * move (new activity) are neither skipped twice nor served twice within one walk.
+ * Opaque cursors: a short JSON tuple in base64url. Each paged operation puts its position in
+ * one (a keyset position, never an offset, so a page costs the same however deep it is) and
+ * checks what comes back with its own schema, so a forged or foreign cursor is a clear error
+ * naming `cursor`, and never reaches the database.
  */
-export interface ListPosition {
-  updatedAt: Date;
-  id: string;
+
+const NOT_VALID = 'cursor is not valid: pass next_cursor from the previous page unchanged, or omit it for the first page';
+
+export function encodeCursor(payload: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
-// Only an instant the store can hold: a forged one must not reach the database (PostgreSQL
-// refuses year 0), and every row's own instant is in that range (see timestamps.ts).
-const payload = z.tuple([timestampSchema('cursor'), z.string().min(1).max(100)]);
-
-export function encodeCursor(pos: ListPosition): string {
-  return Buffer.from(JSON.stringify([pos.updatedAt.toISOString(), pos.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): ListPosition {
+/** The payload of `cursor` if `schema` accepts it; otherwise the error `invalid` says what to do. */
+export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S, invalid = NOT_VALID): z.output<S> {
+  let parsed;
   try {
-    const [updatedAt, id] = payload.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return { updatedAt: new Date(updatedAt), id };
+    parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new HistoryError(
-      'invalid_input',
-      'cursor is not valid: pass next_cursor from the previous page unchanged, or omit it for the first page',
-      'cursor',
-    );
+    parsed = undefined;
   }
+  if (parsed?.success !== true) throw new HistoryError('invalid_input', invalid, 'cursor');
+  return parsed.data;
 }

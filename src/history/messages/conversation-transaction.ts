@@ -1,6 +1,7 @@
 import { conversationNotFound } from '../core/errors.js';
 import { withRetry } from '../core/retry.js';
 import type { Scope, Tx } from '../scope.js';
+import { int } from '../core/rows.js';
 
 export interface Locked {
   /** message_count after the first statement's update. */
@@ -35,7 +36,7 @@ export async function inConversationTransaction<T>(
         RETURNING message_count`;
       const row = rows[0];
       if (row === undefined) throw conversationNotFound(conversationId);
-      return work(tx, { messageCount: Number(row.message_count), now });
+      return work(tx, { messageCount: int(row.message_count), now });
     }, s.tx),
   );
 }

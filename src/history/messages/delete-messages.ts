@@ -1,7 +1,7 @@
 import { deleteMessagesInputSchema, type RewoundView } from './schemas.js';
 import { conversationNotFound } from '../core/errors.js';
 import { withRetry } from '../core/retry.js';
-import { dropSummariesFrom } from '../context/summaries.js';
+import { dropSummariesFrom } from '../context/summary.js';
 import type { Scope } from '../scope.js';
 import { invalidField, parseInput } from '../core/validate.js';
 

@@ -6,6 +6,7 @@ import type { Scope } from '../scope.js';
 import { parseInput } from '../core/validate.js';
 import { readMessagePage } from './load-messages.js';
 import { type HistoryPageView, type MessageView } from './schemas.js';
+import { int } from '../core/rows.js';
 
 /**
  * One page of a conversation in seq order. Default: the newest `limit` messages. With
@@ -24,7 +25,7 @@ export async function getHistory(
   const found = await s.db.$queryRaw<Array<{ message_count: number | bigint }>>`
     SELECT message_count FROM conversations WHERE id = ${conversationId} AND owner = ${s.owner}`;
   if (found[0] === undefined) throw conversationNotFound(conversationId);
-  const total = Number(found[0].message_count);
+  const total = int(found[0].message_count);
   const limit = input.limit ?? FIXED_LIMITS.historyDefault;
   const forward = input.after_seq !== undefined;
 

@@ -1,7 +1,8 @@
-import { Prisma } from '../../generated/sqlite/client.js';
-import type { HistoryDb } from '../../db/index.js';
+import type { RawQueries } from '../../db/index.js';
+import { raw } from '../../db/sql.js';
 import { type MessageView } from './schemas.js';
 import { toMessageView } from '../core/rows.js';
+import { instant, int } from '../core/rows.js';
 
 export interface PageRange {
   conversationId: string;
@@ -44,8 +45,8 @@ interface Row {
  * messages of 4 MiB is measured, not read. Only the messages within `maxBytes` are then
  * read, each joined to its tool calls by (message_id, position).
  */
-export async function readMessagePage(db: Pick<HistoryDb, '$queryRaw'>, r: PageRange): Promise<MessageView[]> {
-  const order = Prisma.raw(r.from === 'start' ? 'ASC' : 'DESC');
+export async function readMessagePage(db: RawQueries, r: PageRange): Promise<MessageView[]> {
+  const order = raw(r.from === 'start' ? 'ASC' : 'DESC');
   const rows = await db.$queryRaw<Row[]>`
     WITH sized AS MATERIALIZED (
       SELECT m.seq,
@@ -77,13 +78,13 @@ export async function readMessagePage(db: Pick<HistoryDb, '$queryRaw'>, r: PageR
     views.push(
       toMessageView({
         id: m.id,
-        seq: Number(m.seq),
+        seq: int(m.seq),
         role: m.role,
         content: m.content,
         name: m.name,
         toolCallId: m.tool_call_id,
         metadata: m.metadata,
-        createdAt: new Date(m.created_at),
+        createdAt: instant(m.created_at),
         toolCalls: current.calls,
       }),
     );

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { MessageInput } from './schemas.js';
 
 /**
  * Tool-call rules that need no database, shared by append (a batch added to a conversation)
@@ -9,8 +8,14 @@ import type { MessageInput } from './schemas.js';
  * batch is an orphan; for an append, such results are checked against the stored calls
  * inside the append transaction.
  */
+/** What the rule reads of a message (the schema's MessageInput has it). */
+interface CallsAndAnswers {
+  tool_calls?: ReadonlyArray<{ id: string }>;
+  tool_call_id?: string;
+}
+
 export function checkToolCallOrder(
-  messages: readonly MessageInput[],
+  messages: readonly CallsAndAnswers[],
   ctx: z.RefinementCtx,
   options: { at: readonly PropertyKey[]; newConversation: boolean },
 ): void {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { HistoryError } from '../core/errors.js';
 import type { SearchPosition } from '../../db/index.js';
 import { MAX_SEQ } from '../core/fields.js';
@@ -21,21 +22,11 @@ export function searchFingerprint(search: unknown): string {
 }
 
 export function encodeSearchCursor(pos: SearchPosition, fingerprint: string): string {
-  return Buffer.from(JSON.stringify([pos.score, pos.ftsRowid, fingerprint])).toString('base64url');
+  return encodeCursor([pos.score, pos.ftsRowid, fingerprint]);
 }
 
 export function decodeSearchCursor(cursor: string, fingerprint: string): SearchPosition {
-  let parsed: z.infer<typeof payload>;
-  try {
-    parsed = payload.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new HistoryError(
-      'invalid_input',
-      'cursor is not valid: pass next_cursor from the previous page unchanged, or omit it for the first page',
-      'cursor',
-    );
-  }
-  const [score, ftsRowid, of] = parsed;
+  const [score, ftsRowid, of] = decodeCursor(cursor, payload);
   if (of !== fingerprint) {
     throw new HistoryError(
       'invalid_input',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FIXED_LIMITS as F } from '../core/limits.js';
-import { conversationIdSchema, ROLES, text } from '../core/fields.js';
+import { conversationIdSchema, pageSize, ROLES, text } from '../core/fields.js';
 import { QUERY_BOUNDS } from './query.js';
 import { INSTANT_RANGE, inInstantRange } from '../core/timestamps.js';
 
@@ -42,12 +42,7 @@ export const searchMessagesInputSchema = z
       .describe('Only messages with one of these roles (system, user, assistant, tool).'),
     after: instant.optional().describe('Only messages stored strictly after this instant, e.g. 2025-01-31 or 2025-01-31T09:30:00Z.'),
     before: instant.optional().describe('Only messages stored strictly before this instant.'),
-    limit: z
-      .int('number must be an integer')
-      .min(1, 'number must be at least 1')
-      .max(F.searchMax, `number must be at most ${F.searchMax}`)
-      .optional()
-      .describe(`How many hits (default ${F.searchDefault}, max ${F.searchMax}).`),
+    limit: pageSize(F.searchMax).optional().describe(`How many hits (default ${F.searchDefault}, max ${F.searchMax}).`),
     cursor: text(1000).optional().describe('next_cursor from the previous page of the same search; omit for the first page.'),
   })
   .superRefine((v, ctx) => {

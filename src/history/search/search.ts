@@ -8,6 +8,7 @@ import { searchMessagesInputSchema, type SearchResultView, toInstant } from './s
 import type { Scope } from '../scope.js';
 import { parseInput } from '../core/validate.js';
 import type { Role } from '../core/fields.js';
+import { instant, int } from '../core/rows.js';
 
 /**
  * Full-text search over the owner's messages, best match first (FTS5 bm25 on SQLite, ts_rank
@@ -49,13 +50,13 @@ export async function searchMessages(s: Scope, raw: unknown): Promise<SearchResu
       conversation_id: r.conversation_id,
       conversation_title: r.title,
       message_id: r.id,
-      seq: Number(r.seq),
+      seq: int(r.seq),
       role: r.role as Role,
-      created_at: new Date(r.created_at).toISOString(),
+      created_at: instant(r.created_at).toISOString(),
       snippet: snippetOf(r, snippetWords),
     })),
     next_cursor:
-      rows.length > limit && last ? encodeSearchCursor({ score: Number(last.score), ftsRowid: Number(last.fts_rowid) }, fingerprint) : null,
+      rows.length > limit && last ? encodeSearchCursor({ score: Number(last.score), ftsRowid: int(last.fts_rowid) }, fingerprint) : null,
   };
 }
 

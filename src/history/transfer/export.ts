@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_SEQ } from '../core/fields.js';
+import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { conversationNotFound, HistoryError } from '../core/errors.js';
 import { type ExportPageView, exportInputSchema } from './schemas.js';
 import { type ExportFormat, EXPORT_FORMATS, RENDERERS, renderedBytes, type Renderer } from './formats/index.js';
@@ -91,23 +92,15 @@ function pageLength(
 // The seq is bounded like every seq input (a forged one must not reach the database).
 const cursorPayload = z.tuple([z.string(), z.enum(EXPORT_FORMATS), z.int().min(1).max(MAX_SEQ)]);
 
+const NOT_THIS_EXPORT =
+  'cursor is not valid for this export: pass next_cursor from the previous page unchanged, with the same conversation_id and format (or omit it for the first page)';
+
 function encodeExportCursor(conversationId: string, format: ExportFormat, seq: number): string {
-  return Buffer.from(JSON.stringify([conversationId, format, seq])).toString('base64url');
+  return encodeCursor([conversationId, format, seq]);
 }
 
 function decodeExportCursor(cursor: string, conversationId: string, format: ExportFormat): number {
-  let decoded: z.infer<typeof cursorPayload> | undefined;
-  try {
-    decoded = cursorPayload.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    decoded = undefined;
-  }
-  if (decoded === undefined || decoded[0] !== conversationId || decoded[1] !== format) {
-    throw new HistoryError(
-      'invalid_input',
-      'cursor is not valid for this export: pass next_cursor from the previous page unchanged, with the same conversation_id and format (or omit it for the first page)',
-      'cursor',
-    );
-  }
-  return decoded[2];
+  const [forConversation, forFormat, seq] = decodeCursor(cursor, cursorPayload, NOT_THIS_EXPORT);
+  if (forConversation !== conversationId || forFormat !== format) throw new HistoryError('invalid_input', NOT_THIS_EXPORT, 'cursor');
+  return seq;
 }

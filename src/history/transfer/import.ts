@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
-import { insertBatch } from '../messages/append.js';
-import { isUniqueViolation } from '../conversations/conversations.js';
+import { insertBatch } from '../messages/insert-batch.js';
+import { isUniqueViolation } from '../core/prisma-errors.js';
 import { HistoryError } from '../core/errors.js';
 import { PARSERS, parseAt } from './formats/index.js';
 import { withRetry } from '../core/retry.js';

@@ -1,5 +1,5 @@
 import { getContextInputSchema } from '../../history/context/schemas.js';
-import { contextView, type ContextView } from '../../history/context/views.js';
+import { contextView, type ContextView } from '../../history/context/schemas.js';
 import { messageBlock, renderedBudget } from './render.js';
 import { defineTool, READ_ONLY } from './define-tool.js';
 

@@ -1,5 +1,5 @@
 import { setSummaryInputSchema } from '../../history/context/schemas.js';
-import { summarySetView } from '../../history/context/views.js';
+import { summarySetView } from '../../history/context/schemas.js';
 import { defineTool } from './define-tool.js';
 
 export const setSummaryTool = defineTool({

@@ -1,8 +1,9 @@
-import type { SummaryMessageView, SummarySetView } from './views.js';
-import { inConversationTransaction } from '../messages/conversation-transaction.js';
-import type { Scope, Tx } from '../scope.js';
-import { loadTokenCounter, TokenMeter } from './tokens.js';
 import { invalidField, parseInput } from '../core/validate.js';
+import { inConversationTransaction } from '../messages/conversation-transaction.js';
+import type { Scope } from '../scope.js';
+import type { SummarySetView } from './schemas.js';
+import { summaryMessage } from './summary.js';
+import { loadTokenCounter, TokenMeter } from './tokens.js';
 
 /**
  * Store the agent's summary of messages 1..through_seq, replacing the previous one (one
@@ -36,23 +37,4 @@ export async function setSummary(s: Scope, raw: unknown): Promise<SummarySetView
       replaced: prior && { through_seq: prior.throughSeq, created_at: prior.createdAt.toISOString() },
     };
   });
-}
-
-/**
- * For a rewind (delete messages seq >= fromSeq): drop a summary that covers any of them, inside
- * the rewind's own transaction, so no summary ever describes messages that no longer exist.
- */
-export async function dropSummariesFrom(tx: Tx, conversationId: string, fromSeq: number): Promise<number> {
-  const { count } = await tx.summary.deleteMany({ where: { conversationId, throughSeq: { gte: fromSeq } } });
-  return count;
-}
-
-/** How a stored summary appears among get_context's messages. */
-export function summaryMessage(row: { throughSeq: number; content: string; createdAt: Date }): SummaryMessageView {
-  return {
-    seq: 0,
-    role: 'system',
-    content: `Summary of messages 1–${row.throughSeq}:\n${row.content}`,
-    created_at: row.createdAt.toISOString(),
-  };
 }
