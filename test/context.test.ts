@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSummariesFrom } from '../src/history/context/summaries.js';
+import { dropSummariesFrom } from '../src/history/context/summary.js';
 import { RESPONSE_RESERVE } from '../src/history/core/response-budget.js';
 import { type CountText, loadTokenCounter, messageTokens, REPLY_PRIMER_TOKENS } from '../src/history/context/tokens.js';
 import { connect, setup, type Connected } from './support/harness.js';
