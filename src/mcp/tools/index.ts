@@ -14,7 +14,10 @@ import { searchMessagesTool } from './search-messages.js';
 import type { ToolSpec } from './define-tool.js';
 import { updateConversationTool } from './update-conversation.js';
 
-/** The master list of tools, in the order clients list them. */
+/**
+ * The master list of tools, in the order clients list them, in groups that match the domain's
+ * feature folders (src/history/<group>/).
+ */
 export const TOOLS: readonly ToolSpec[] = [
   // conversations
   createConversationTool,
@@ -27,11 +30,12 @@ export const TOOLS: readonly ToolSpec[] = [
   appendMessagesTool,
   getHistoryTool,
   deleteMessagesTool,
+  // search
   searchMessagesTool,
-  // memory for the model's context window
+  // context: memory for the model's context window
   getContextTool,
   setSummaryTool,
-  // formats
+  // transfer: other formats in and out
   exportConversationTool,
   importConversationTool,
 ];
