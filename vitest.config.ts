@@ -1,44 +1,25 @@
-import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /**
- * `npm test`: every test file on SQLite, and the backend-neutral ones again on PostgreSQL.
- * The slow reliability runs belong to `npm run test:stress` (vitest.stress.config.ts).
+ * `npm test`: the test files select themselves by the folder they live in.
+ *
+ *   test/unit/        no database at all                                  -> sqlite project
+ *   test/tools/       a database of the run's backend (freshDatabase(),
+ *                     setup()): the same tests on either backend          -> both projects
+ *   test/sqlite/      SQLite only: SQLite files, the CLI on a --db path,
+ *                     the machine's sqlite3                               -> sqlite project
+ *   test/postgresql/  PostgreSQL only: the test server                    -> postgresql project
+ *   test/stress/, test/hostile/: slow runs with their own configs (`npm run test:stress`,
+ *   `npm run test:hostile`: vitest.stress.config.ts, vitest.hostile.config.ts).
+ *
+ * A test file anywhere else is run by nothing: test/unit/layout.test.ts fails and names it.
  *
  * The PostgreSQL project needs a server: CHAT_HISTORY_TEST_POSTGRES_URL (scripts/
  * test-postgres.sh starts a throwaway one and prints it; .ci/run does that). Without it the
  * project is left out with a visible notice, unless CHAT_HISTORY_TEST_REQUIRE_POSTGRES=1
  * (set by CI), which turns the omission into a failure: CI never skips it.
  */
-
-/** Files whose tests go through freshDatabase()/setup(), so they run on either backend. */
-const BACKEND_NEUTRAL = [
-  'acceptance',
-  'append',
-  'branching',
-  'concurrency',
-  'context',
-  'conversations',
-  'deep-arguments',
-  'drift',
-  'export-import',
-  'history',
-  'hostile-input',
-  'http',
-  'http-cli',
-  'http-owner',
-  'idempotent-retry',
-  'isolation',
-  'postgres-concurrency',
-  'postgres-outage',
-  'resources-prompts',
-  'response-budget',
-  'search',
-  'search-bounds',
-  'timestamps',
-  'tokens',
-  'tools',
-  'transaction-isolation',
-].map((name) => `test/${name}.test.ts`);
+const folder = (name: 'unit' | 'tools' | 'sqlite' | 'postgresql') => `test/${name}/**/*.test.ts`;
 
 const postgresUrl = process.env.CHAT_HISTORY_TEST_POSTGRES_URL?.trim();
 const requirePostgres = ['1', 'true', 'yes'].includes((process.env.CHAT_HISTORY_TEST_REQUIRE_POSTGRES ?? '').toLowerCase());
@@ -48,7 +29,7 @@ const projects: TestProjectInlineConfiguration[] = [
     extends: true,
     test: {
       name: 'sqlite',
-      exclude: [...configDefaults.exclude, 'test/stress/**', 'test/hostile/**'],
+      include: [folder('unit'), folder('tools'), folder('sqlite')],
       env: { CHAT_HISTORY_TEST_BACKEND: 'sqlite' },
     },
   },
@@ -57,7 +38,7 @@ const projects: TestProjectInlineConfiguration[] = [
 if (postgresUrl) {
   projects.push({
     extends: true,
-    test: { name: 'postgresql', include: BACKEND_NEUTRAL, env: { CHAT_HISTORY_TEST_BACKEND: 'postgresql' } },
+    test: { name: 'postgresql', include: [folder('tools'), folder('postgresql')], env: { CHAT_HISTORY_TEST_BACKEND: 'postgresql' } },
   });
 } else if (requirePostgres) {
   throw new Error('CHAT_HISTORY_TEST_REQUIRE_POSTGRES is set but CHAT_HISTORY_TEST_POSTGRES_URL is not: start scripts/test-postgres.sh');

@@ -6,9 +6,9 @@ import pg from 'pg';
 import type { DatabaseTarget, Provider } from '../../src/db/index.js';
 
 /**
- * Which backend this test run exercises. vitest.config.ts runs the backend-neutral test
- * files twice, as two projects: `sqlite` and `postgresql` (the latter only when a server is
- * configured; CI always configures one). Each project sets CHAT_HISTORY_TEST_BACKEND.
+ * Which backend this test run exercises. vitest.config.ts runs test/tools/ twice, as two
+ * projects: `sqlite` and `postgresql` (the latter only when a server is configured; CI
+ * always configures one). Each project sets CHAT_HISTORY_TEST_BACKEND.
  */
 export function testBackend(): Provider {
   return process.env.CHAT_HISTORY_TEST_BACKEND === 'postgresql' ? 'postgresql' : 'sqlite';
