@@ -6,7 +6,8 @@ import { connectHttp, startTestHttp } from '../support/http.js';
 
 /**
  * Two owners on one database: B must see A's data exactly as if it did not exist, and A's
- * data must be unchanged afterwards. Every tool is probed; add new tools here as they come.
+ * data must be unchanged afterwards. Every tool that takes a conversation_id is probed: the
+ * probe fails when listTools() shows one that PROBES lacks, so a new tool must be added here.
  *
  * The whole probe runs once per transport: in memory (owner fixed when the server is built)
  * and over HTTP (owner taken from each request's bearer token), so that the HTTP layer can
@@ -17,6 +18,25 @@ interface Pair {
   bob: Connected;
   close(): Promise<void>;
 }
+
+/** Each tool that takes a conversation_id, with the rest of its arguments (some twice, on different paths). */
+const PROBES: ReadonlyArray<readonly [tool: string, args: Record<string, unknown>]> = [
+  ['get_conversation', {}],
+  ['get_history', {}],
+  ['get_history', { after_seq: 0 }],
+  ['update_conversation', { title: 'pwned' }],
+  ['delete_conversation', {}],
+  ['append_messages', { messages: [{ role: 'user', content: 'x' }] }],
+  ['append_messages', { messages: [{ role: 'tool', tool_call_id: 'a-call', content: 'x' }] }],
+  ['fork_conversation', {}],
+  ['fork_conversation', { through_seq: 1 }],
+  ['delete_messages', { from_seq: 1 }],
+  ['export_conversation', { format: 'json' }],
+  ['export_conversation', { format: 'markdown' }],
+  ['get_context', { max_tokens: 1000 }],
+  ['set_summary', { summary: 'pwned', through_seq: 1 }],
+  ['search_messages', { query: 'secret' }],
+];
 
 const TRANSPORTS: Record<string, (database: Database) => Promise<Pair>> = {
   'in-memory': async (database) => {
@@ -85,23 +105,16 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
     const missing = '01a20000-0000-7000-8000-000000000000';
 
     it('every tool that takes a conversation_id answers exactly as for a missing id', async () => {
-      for (const [tool, args] of [
-        ['get_conversation', {}],
-        ['get_history', {}],
-        ['get_history', { after_seq: 0 }],
-        ['update_conversation', { title: 'pwned' }],
-        ['delete_conversation', {}],
-        ['append_messages', { messages: [{ role: 'user', content: 'x' }] }],
-        ['append_messages', { messages: [{ role: 'tool', tool_call_id: 'a-call', content: 'x' }] }],
-        ['fork_conversation', {}],
-        ['fork_conversation', { through_seq: 1 }],
-        ['delete_messages', { from_seq: 1 }],
-        ['export_conversation', { format: 'json' }],
-        ['export_conversation', { format: 'markdown' }],
-        ['get_context', { max_tokens: 1000 }],
-        ['set_summary', { summary: 'pwned', through_seq: 1 }],
-        ['search_messages', { query: 'secret' }],
-      ] as const) {
+      // The probe list is complete: every tool whose input has a conversation_id is in it,
+      // and everything in it still takes one.
+      const takesId = (await bob.client.listTools()).tools
+        .filter((t) => Object.hasOwn(t.inputSchema.properties ?? {}, 'conversation_id'))
+        .map((t) => t.name);
+      const probed = new Set(PROBES.map(([tool]) => tool));
+      expect(takesId.filter((t) => !probed.has(t)), 'tools that take a conversation_id but are not in PROBES: add a probe for each').toEqual([]);
+      expect([...probed].filter((t) => !takesId.includes(t)), 'PROBES names tools that take no conversation_id').toEqual([]);
+
+      for (const [tool, args] of PROBES) {
         const onAlice = await bob.callError(tool, { conversation_id: aliceId, ...args });
         const onMissing = await bob.callError(tool, { conversation_id: missing, ...args });
         expect(onAlice, tool).toMatch(notFound());
