@@ -4,7 +4,7 @@ import { type CliFlags, type Config, describeDatabase, loadConfig } from '../con
 import { createLogger, type Logger } from '../logger.js';
 import { createServer } from '../mcp/server.js';
 import { openStore, type OpenStore } from '../open-store.js';
-import { maxRequestBytes } from '../transports/request-size.js';
+import { maxRequestBytes } from '../history/core/limits.js';
 import { serveStdio } from '../transports/stdio.js';
 import { packageVersion } from '../version.js';
 

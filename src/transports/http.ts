@@ -15,7 +15,7 @@ import { hostProtection, isLoopback } from './http-host.js';
 import { refuseUnreadable } from './http-unreadable.js';
 import { ServerPool } from './server-pool.js';
 import { InFlight } from './in-flight.js';
-import { maxRequestBytes } from './request-size.js';
+import { maxRequestBytes } from '../history/core/limits.js';
 
 export interface HttpServerOptions {
   store: HistoryStore;
@@ -28,7 +28,7 @@ export interface HttpServerOptions {
   host: string;
   /** 0 picks a free port; the URL returned (and logged) has the real one. */
   port: number;
-  /** Largest request body read; default 2 × maxBatchBytes + 1 MiB (see request-size.ts). */
+  /** Largest request body read; default 2 × maxBatchBytes + 1 MiB (maxRequestBytes in history/core/limits.ts). */
   maxBodyBytes?: number;
   /** Time to receive a request's headers (slow-loris guard). */
   headersTimeoutMs?: number;

@@ -98,7 +98,7 @@ export const contextView = z.object({
     .enum(['tokens', 'bytes', 'start'])
     .describe(
       "Why the recent messages start at first_seq: 'tokens' = the next older message (or tool round) would " +
-        "exceed max_tokens; 'bytes' = the response would exceed the server's byte limit (--max-batch-bytes); " +
+        "exceed max_tokens; 'bytes' = the response would exceed the server's response budget (--max-response-bytes); " +
         "'start' = nothing older is left (start of the conversation, or the end of the summary or system prompt).",
     ),
   summary: summaryInfoView.nullable().describe('The summary returned in messages, or null (none stored, or use_summary false).'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkToolCallOrder } from '../messages/tool-call-order.js';
 import { EXPORT_FORMATS, IMPORT_FORMATS } from './formats/format.js';
-import { FIXED_LIMITS as F, type Limits, messageBytes } from '../core/limits.js';
+import { FIXED_LIMITS as F, type Limits, maxRequestBytes, messageBytes } from '../core/limits.js';
 import { batchBytes, checkMessagesFit, messageInputSchema } from '../messages/schemas.js';
 import { conversationIdSchema, text } from '../core/fields.js';
 
@@ -49,8 +49,8 @@ export function importInputSchema(limits: Limits) {
       .describe(
         'The conversation: a json export (its pages\' messages concatenated), an OpenAI messages array (or an object with ' +
           `messages), or an Anthropic { system, messages } object. At most ${F.importMessagesMax} messages and ${maxBytes} ` +
-          'bytes of content, tool-call arguments and metadata (over stdio a request above 10 MB is dropped by the ' +
-          'transport: import bigger files with the command line, `chat-history-mcp import FILE`).',
+          `bytes of content, tool-call arguments and metadata; one request carries at most ${maxRequestBytes(limits.maxBatchBytes)} bytes ` +
+          'as JSON (2 × --max-batch-bytes + 1 MiB): import bigger files with the command line, `chat-history-mcp import FILE`.',
       ),
     title: text(F.titleChars).nullable().optional().describe('Title of the new conversation; overrides a title in json data; null for none.'),
     key: text(F.keyChars)
