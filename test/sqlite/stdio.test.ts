@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConversationPageView } from '../../src/history/conversations/schemas.js';
+import type { HistoryPageView } from '../../src/history/messages/schemas.js';
 import { CLI, type Exit, requireBuiltCli, startServer } from '../support/spawn.js';
 
 /**
@@ -105,7 +107,7 @@ describe('built CLI over stdio', () => {
 
     // --- first process: write --------------------------------------------------------
     const first = await startServer(dbPath);
-    let firstReading: any;
+    let firstReading: HistoryPageView;
     let conversationId: string;
     try {
       const created = await first.call('create_conversation', { key: 'stdio-thread-1', title: 'Wetter & Zeit ✓' });
@@ -120,13 +122,13 @@ describe('built CLI over stdio', () => {
       expect([a1, a2, a3].flatMap((a) => a.messages.map((m: { seq: number }) => m.seq))).toEqual([1, 2, 3, 4, 5, 6]);
       expect(a3).toMatchObject({ conversation_id: conversationId, message_count: 6, replayed: false });
 
-      firstReading = await first.call('get_history', { conversation_id: conversationId });
+      firstReading = await first.call<HistoryPageView>('get_history', { conversation_id: conversationId });
       expect(firstReading).toMatchObject({ conversation_id: conversationId, message_count: 6, has_more_before: false, has_more_after: false });
-      const messages = firstReading.messages as any[];
+      const messages = firstReading.messages;
       expect(messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(messages.map((m) => m.id)).toEqual([a1, a2, a3].flatMap((a) => a.messages.map((m: { id: string }) => m.id)));
       SENT.forEach((sent, i) => {
-        const got = messages[i];
+        const got = messages[i]!;
         expect(got.role).toBe(sent.role);
         expect(got.content).toBe(sent.content); // byte-for-byte, null included
         expect(got.name).toBe('name' in sent ? sent.name : undefined);
@@ -136,8 +138,8 @@ describe('built CLI over stdio', () => {
         expect(Number.isNaN(Date.parse(got.created_at))).toBe(false);
       });
       // The arguments strings, once more, explicitly: not re-serialized JSON.
-      expect(messages[2].tool_calls[0].function.arguments).toBe(ARGS_WEATHER);
-      expect(messages[2].tool_calls[1].function.arguments).toBe(ARGS_TIME);
+      expect(messages[2]!.tool_calls![0]!.function.arguments).toBe(ARGS_WEATHER);
+      expect(messages[2]!.tool_calls![1]!.function.arguments).toBe(ARGS_TIME);
       expect(new Set(messages.map((m) => m.id)).size).toBe(6);
     } finally {
       await first.client.close(); // ends the child's stdin: the server must exit on its own
@@ -151,8 +153,8 @@ describe('built CLI over stdio', () => {
     // --- second process, same file: read ---------------------------------------------
     const second = await startServer(dbPath);
     try {
-      const list = await second.call('list_conversations', {});
-      const listed = (list.conversations as any[]).find((c) => c.id === conversationId);
+      const list = await second.call<ConversationPageView>('list_conversations', {});
+      const listed = list.conversations.find((c) => c.id === conversationId);
       expect(listed).toMatchObject({ id: conversationId, key: 'stdio-thread-1', title: 'Wetter & Zeit ✓', message_count: 6 });
 
       const again = await second.call('create_conversation', { key: 'stdio-thread-1' });

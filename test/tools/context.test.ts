@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContextView } from '../../src/history/context/schemas.js';
 import { dropSummariesFrom } from '../../src/history/context/summary.js';
 import { RESPONSE_RESERVE } from '../../src/history/core/response-budget.js';
-import { type CountText, loadTokenCounter, messageTokens, REPLY_PRIMER_TOKENS } from '../../src/history/context/tokens.js';
+import { type CountableMessage, type CountText, loadTokenCounter, messageTokens, REPLY_PRIMER_TOKENS } from '../../src/history/context/tokens.js';
+import type { HistoryPageView, MessageView } from '../../src/history/messages/schemas.js';
 import { connect, setup, type Connected } from '../support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
-interface Msg {
-  seq: number;
-  role: string;
-  content: string | null;
-  tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
-  tool_call_id?: string;
-}
+
+/** A message as the token formula reads it (get_history's and get_context's both are one), with its seq. */
+type Msg = CountableMessage & { seq: number };
 
 let env: Env;
 let count: CountText;
@@ -34,13 +32,13 @@ async function conversation(messages: unknown[]): Promise<string> {
 }
 
 /** The whole conversation, oldest first, via get_history. */
-async function history(id: string): Promise<Msg[]> {
-  const all: Msg[] = [];
+async function history(id: string): Promise<MessageView[]> {
+  const all: MessageView[] = [];
   for (let after = 0; ; ) {
-    const page = await env.call('get_history', { conversation_id: id, after_seq: after, limit: 500 });
+    const page = await env.call<HistoryPageView>('get_history', { conversation_id: id, after_seq: after, limit: 500 });
     all.push(...page.messages);
     if (!page.has_more_after) return all;
-    after = page.messages.at(-1).seq;
+    after = page.messages.at(-1)!.seq;
   }
 }
 
@@ -58,28 +56,29 @@ function validCut(all: Msg[], k: number): boolean {
  * Check one get_context result against the rules. `pinned` = seqs of the system prompt that
  * must come first; `lowest` = the oldest seq the window may reach.
  */
-function checkWindow(all: Msg[], result: any, maxTokens: number, pinned: number[] = [], lowest = 1) {
+function checkWindow(all: Msg[], result: ContextView, maxTokens: number, pinned: number[] = [], lowest = 1) {
+  const messages: Msg[] = result.messages;
   const cost = (m: Msg) => messageTokens(count, m);
   const bySeq = new Map(all.map((m) => [m.seq, m]));
-  const seqs: number[] = result.messages.map((m: Msg) => m.seq);
+  const seqs: number[] = messages.map((m) => m.seq);
   expect(seqs.slice(0, pinned.length)).toEqual(pinned);
   const window = seqs.slice(pinned.length).filter((s) => s !== 0);
   const n = all.length;
   const k = window[0] ?? n + 1;
   // A suffix of the history, in seq order, exactly as stored.
   expect(window).toEqual(Array.from({ length: n + 1 - k }, (_, i) => k + i));
-  for (const m of result.messages) if (m.seq !== 0) expect(m).toMatchObject(bySeq.get(m.seq)!);
+  for (const m of messages) if (m.seq !== 0) expect(m).toMatchObject(bySeq.get(m.seq)!);
   // Never starts with a tool result, never separates a call from its results.
   if (window.length > 0) expect(bySeq.get(k)!.role).not.toBe('tool');
   const returned = new Set(seqs);
-  const callsIn = new Set(result.messages.flatMap((m: Msg) => (m.tool_calls ?? []).map((c) => c.id)));
-  for (const m of result.messages) if (m.tool_call_id !== undefined) expect(callsIn.has(m.tool_call_id)).toBe(true);
+  const callsIn = new Set(messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.id)));
+  for (const m of messages) if (m.tool_call_id !== undefined) expect(callsIn.has(m.tool_call_id)).toBe(true);
   for (const m of all) {
     if (m.tool_call_id !== undefined && callsIn.has(m.tool_call_id)) expect(returned.has(m.seq)).toBe(true);
   }
   expect(validCut(all, k)).toBe(true);
   // The count is the formula's, and within budget.
-  const pinnedCost = result.messages.filter((m: Msg) => m.seq === 0 || pinned.includes(m.seq)).reduce((t: number, m: Msg) => t + cost(m), 0);
+  const pinnedCost = messages.filter((m) => m.seq === 0 || pinned.includes(m.seq)).reduce((t, m) => t + cost(m), 0);
   const suffixCost = (from: number) => all.filter((m) => m.seq >= from).reduce((t, m) => t + cost(m), 0);
   expect(result.total_tokens).toBe(REPLY_PRIMER_TOKENS + pinnedCost + suffixCost(k));
   expect(result.total_tokens).toBeLessThanOrEqual(maxTokens);
@@ -239,7 +238,7 @@ describe('get_context: consistent while another request rewinds', () => {
           expect((raw.content[0] as { text: string }).text).toMatch(/rewound while its context was being read/);
           continue;
         }
-        const r = raw.structuredContent as { messages: Msg[]; message_count: number; last_seq: number | null };
+        const r = raw.structuredContent as ContextView;
         const generations = new Set(r.messages.map((m) => m.content!.split(' ')[0]!));
         expect(generations.size, JSON.stringify([...generations])).toBeLessThanOrEqual(1);
         r.messages.forEach((m, i) => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concatPages, renderConversation, type ExportFormat, type Rendered } from '../../src/history/transfer/formats/index.js';
 import { FIXED_LIMITS } from '../../src/history/core/limits.js';
+import type { ConversationPageView } from '../../src/history/conversations/schemas.js';
+import type { HistoryPageView, MessageView } from '../../src/history/messages/schemas.js';
 import { connect, setup } from '../support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
@@ -60,11 +62,11 @@ async function exportWhole(client: Pick<Env, 'call'>, conversationId: string, fo
   const whole = concatPages(format, (await exportPages(client, conversationId, format)).map(asRendered));
   return 'text' in whole ? whole.text : whole.data;
 }
-async function allMessages(client: Pick<Env, 'call'>, conversationId: string) {
-  return (await client.call('get_history', { conversation_id: conversationId, after_seq: 0, limit: 500 })).messages;
+async function allMessages(client: Pick<Env, 'call'>, conversationId: string): Promise<MessageView[]> {
+  return (await client.call<HistoryPageView>('get_history', { conversation_id: conversationId, after_seq: 0, limit: 500 })).messages;
 }
 async function conversationCount(client: Pick<Env, 'call'>) {
-  return (await client.call('list_conversations', { limit: 100 })).conversations.length;
+  return (await client.call<ConversationPageView>('list_conversations', { limit: 100 })).conversations.length;
 }
 
 describe('export_conversation / import_conversation round trips', () => {
@@ -80,7 +82,7 @@ describe('export_conversation / import_conversation round trips', () => {
     expect(imported.id).not.toBe(id);
     expect(await exportWhole(fresh, imported.id, 'json')).toEqual(first);
     // The stored messages are the original ones, byte for byte (ids and seqs are new / the same).
-    const strip = (ms: any[]) => ms.map(({ id: _id, ...m }) => m);
+    const strip = (ms: MessageView[]) => ms.map(({ id: _id, ...m }) => m);
     expect(strip(await allMessages(fresh, imported.id))).toEqual(strip(await allMessages(env, id)));
   });
 
@@ -117,13 +119,13 @@ describe('export_conversation / import_conversation round trips', () => {
     const imported = await env.call('import_conversation', { format: 'anthropic', data: first });
     expect(await exportWhole(env, imported.id, 'anthropic')).toEqual(first);
     const stored = await allMessages(env, imported.id);
-    expect(stored.map((m: any) => m.role)).toEqual(MESSAGES.map((m) => m.role));
-    const calls = stored.flatMap((m: any) => m.tool_calls ?? []);
+    expect(stored.map((m) => m.role)).toEqual(MESSAGES.map((m) => m.role));
+    const calls = stored.flatMap((m) => m.tool_calls ?? []).map((c) => c.function.arguments);
     // JSON-equivalent, not byte for byte; non-JSON (and _raw-lookalike) arguments exactly.
-    expect(JSON.parse(calls[0].function.arguments)).toEqual(JSON.parse(ARGS_SPACED));
-    expect(calls[0].function.arguments).not.toBe(ARGS_SPACED);
-    expect(calls[1].function.arguments).toBe(ARGS_RAW);
-    expect(calls[2].function.arguments).toBe(ARGS_AMBIGUOUS);
+    expect(JSON.parse(calls[0]!)).toEqual(JSON.parse(ARGS_SPACED));
+    expect(calls[0]).not.toBe(ARGS_SPACED);
+    expect(calls[1]).toBe(ARGS_RAW);
+    expect(calls[2]).toBe(ARGS_AMBIGUOUS);
   });
 
   it('anthropic import: system string first, tool_result content arrays, is_error kept as metadata', async () => {
@@ -138,7 +140,7 @@ describe('export_conversation / import_conversation round trips', () => {
     };
     const c = await env.call('import_conversation', { format: 'anthropic', data });
     const stored = await allMessages(env, c.id);
-    expect(stored.map(({ id: _i, created_at: _c, seq: _s, ...m }: any) => m)).toEqual([
+    expect(stored.map(({ id: _i, created_at: _c, seq: _s, ...m }) => m)).toEqual([
       { role: 'system', content: 'Sys' },
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: null, tool_calls: [{ id: 'x1', type: 'function', function: { name: 'f', arguments: '{"a":[1,2]}' } }] },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESPONSE_RESERVE } from '../../src/history/core/response-budget.js';
+import type { HistoryPageView } from '../../src/history/messages/schemas.js';
 import { setup } from '../support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
@@ -86,8 +87,9 @@ describe('get_history', () => {
         await small.call('append_messages', { conversation_id: id, messages: [{ role: 'user', content: String(i).repeat(900) }] });
       }
       const raw = await small.callRaw('get_history', { conversation_id: id });
-      expect(seqs(raw.structuredContent as any)).toEqual([3, 4]);
-      expect((raw.structuredContent as any).has_more_before).toBe(true);
+      const page = raw.structuredContent as HistoryPageView;
+      expect(seqs(page)).toEqual([3, 4]);
+      expect(page.has_more_before).toBe(true);
       expect(Buffer.byteLength(JSON.stringify(raw))).toBeLessThanOrEqual(RESPONSE_RESERVE + 5000);
       const forward = await small.call('get_history', { conversation_id: id, after_seq: 0 });
       expect(seqs(forward)).toEqual([1, 2]);
@@ -107,7 +109,7 @@ describe('get_history', () => {
       await small.call('append_messages', { conversation_id: escaped, messages: many('\u0001') });
       const a = await small.callRaw('get_history', { conversation_id: plain });
       const b = await small.callRaw('get_history', { conversation_id: escaped });
-      const count = (r: typeof a) => (r.structuredContent as any).messages.length;
+      const count = (r: typeof a) => (r.structuredContent as HistoryPageView).messages.length;
       expect(count(a)).toBeGreaterThanOrEqual(5 * count(b));
       expect(count(b)).toBeGreaterThanOrEqual(1);
       for (const r of [a, b]) expect(Buffer.byteLength(JSON.stringify(r))).toBeLessThanOrEqual(RESPONSE_RESERVE + 20_000);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonTextBytes, jsonTextPrefix, RESPONSE_RESERVE, structuredAndText } from '../../src/history/core/response-budget.js';
+import type { HistoryPageView } from '../../src/history/messages/schemas.js';
 import { conversationBound, conversationLine, messageBlock, messageBound } from '../../src/mcp/tools/render.js';
 import { budgetedResult } from '../../src/mcp/response-guard.js';
 import { connect, freshDatabase, setup } from '../support/harness.js';
@@ -148,7 +149,7 @@ describe('tools within the budget', () => {
     cleanup.push(() => small.close());
     const raw = await small.callRaw('get_history', { conversation_id: id });
     expect(raw.isError).toBeFalsy();
-    expect((raw.structuredContent as any).messages[0].content).toBe(content);
+    expect((raw.structuredContent as HistoryPageView).messages[0]!.content).toBe(content);
     expect((raw.content[0] as { text: string }).text).toMatch(/text shortened to fit the response budget/);
     expect(wire(raw)).toBeLessThanOrEqual(budget + 20_000);
 

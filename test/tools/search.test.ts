@@ -5,25 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/index.js';
 import { sqliteMigrationsDir } from '../../src/db/migrations.js';
 import { applyMigrations } from '../../src/db/sqlite/migrate.js';
+import type { SearchHitView, SearchResultView } from '../../src/history/search/schemas.js';
 import { testBackend } from '../support/backend.js';
 import { expectIndexInSync as indexInSync } from '../support/search-index.js';
 import { connect, type Connected, openTestDatabase, setup, silentLogger, tempDir } from '../support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
-interface Hit {
-  conversation_id: string;
-  conversation_title: string | null;
-  message_id: string;
-  seq: number;
-  role: string;
-  created_at: string;
-  snippet: string;
-}
-interface Result {
-  terms: string[];
-  hits: Hit[];
-  next_cursor: string | null;
-}
 
 let env: Env;
 let other: Connected;
@@ -37,7 +24,7 @@ afterAll(async () => {
 });
 
 const expectIndexInSync = (database: Database = env.database) => indexInSync(database);
-const search = (args: Record<string, unknown>, as: Connected = env) => as.call<Result>('search_messages', args);
+const search = (args: Record<string, unknown>, as: Connected = env) => as.call<SearchResultView>('search_messages', args);
 async function conversation(title: string, messages: unknown[] = [], as: Connected = env): Promise<string> {
   const id = (await as.call('create_conversation', { title })).conversation.id as string;
   if (messages.length > 0) await as.call('append_messages', { conversation_id: id, messages });
@@ -186,7 +173,7 @@ describe('search_messages: paging', () => {
     const whole = await search({ query: 'platypus', conversation_id: cid, limit: 100 });
     expect(whole.hits).toHaveLength(25);
     expect(whole.next_cursor).toBeNull();
-    const walked: Hit[] = [];
+    const walked: SearchHitView[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
@@ -301,12 +288,12 @@ describe('search_messages: the index follows every write (triggers)', () => {
       const upgraded = await openTestDatabase(path); // applies the rest, search included
       const api = await connect(upgraded);
       try {
-        const r = await api.call<Result>('search_messages', { query: 'pangolin' });
+        const r = await api.call<SearchResultView>('search_messages', { query: 'pangolin' });
         expect(r.hits.map((h) => [h.message_id, h.seq])).toEqual([
           ['old-1', 1],
           ['old-2', 2],
         ]);
-        expect((await api.call<Result>('search_messages', { query: 'bury bone' })).hits.map((h) => h.message_id)).toEqual(['old-2']);
+        expect((await api.call<SearchResultView>('search_messages', { query: 'bury bone' })).hits.map((h) => h.message_id)).toEqual(['old-2']);
         await expectIndexInSync(upgraded);
       } finally {
         await api.close();
@@ -343,7 +330,7 @@ describe('search_messages: anything a person can type is a query', () => {
       for (const args of [{ query }, { query, conversation_id: cid, roles: ['user'] }]) {
         const result = await env.callRaw('search_messages', args);
         expect(result.isError, `${JSON.stringify(query)}: ${JSON.stringify(result.content)}`).toBeFalsy();
-        const r = result.structuredContent as unknown as Result;
+        const r = result.structuredContent as unknown as SearchResultView;
         expect(Array.isArray(r.hits) && Array.isArray(r.terms), JSON.stringify(query)).toBe(true);
       }
     }
