@@ -3,14 +3,10 @@
  *
  * Why: the native schema-engine binary cannot be downloaded here, so `prisma migrate
  * dev/diff` don't run and migrations are hand-written. The same engine ships as wasm, so
- * we use it to (a) print the SQL Prisma would write and (b) check migrations for drift.
- * Everything runs offline against in-memory SQLite databases (~0.3 s).
- *
- * Print SQL from a shell (Node 20 has no type stripping and tsx is not installed, but
- * jiti is, as a dependency of vitest and prisma):
- *   npx jiti test/support/schema-engine.ts          # full CREATE script (a first migration)
- *   npx jiti test/support/schema-engine.ts next     # SQL for the next migration (= drift)
- * (`npx tsx …` works too, but fetches tsx from the npm registry first.)
+ * we use it to (a) print the SQL Prisma would write (scripts/schema-engine.ts, the developer
+ * command) and (b) check migrations for drift (test/tools/drift.test.ts). SQLite runs
+ * offline against in-memory databases (~0.3 s); PostgreSQL needs the test server
+ * (CHAT_HISTORY_TEST_POSTGRES_URL), where the engine makes and drops its shadow database.
  *
  * This is an internal, unversioned Prisma API: keep its use confined to this file.
  * How the pieces fit:
@@ -36,7 +32,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { DiffTarget, MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
@@ -254,16 +249,4 @@ export function diffMigrationsToSchema(opts: { schemaPath: string; migrationsDir
 /** True when a script has no statements: only `--` comments and whitespace. */
 export function isEmptyMigration(sql: string): boolean {
   return sql.replace(/--.*$/gm, '').trim() === '';
-}
-
-// CLI: print SQL to stdout (see the top of this file).
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  // `… next postgresql` for the PostgreSQL schema (needs CHAT_HISTORY_TEST_POSTGRES_URL).
-  const provider: Provider = process.argv[3] === 'postgresql' || process.argv[2] === 'postgresql' ? 'postgresql' : 'sqlite';
-  const schemaPath = `prisma/${provider}/schema.prisma`;
-  const sql =
-    process.argv[2] === 'next'
-      ? await diffMigrationsToSchema({ schemaPath, migrationsDir: `prisma/${provider}/migrations` })
-      : await diffEmptyToSchema(schemaPath);
-  process.stdout.write(sql);
 }

@@ -1,8 +1,9 @@
 // Drift check: the hand-written migrations must build exactly what the schema describes,
 // for the run's backend (prisma/sqlite or prisma/postgresql; the PostgreSQL engine works
-// on the test server, where it makes and drops its own shadow database). Uses Prisma's schema engine (wasm), see
-// test/support/schema-engine.ts. "In sync" means the engine's next-migration script has
-// no statements: it returns "-- This is an empty migration.\n" then (isEmptyMigration).
+// on the test server, where it makes and drops its own shadow database). Uses Prisma's
+// schema engine (wasm), see test/support/schema-engine.ts; `npx jiti scripts/schema-engine.ts
+// next` prints the same diff. "In sync" means the engine's next-migration script has no
+// statements: it returns "-- This is an empty migration.\n" then (isEmptyMigration).
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
