@@ -3,11 +3,11 @@
  * (test/__snapshots__/tools.json), so the reference cannot drift from what the server sends.
  *
  *   npm run docs:tools              rewrite the block between the markers in docs/tools.md
- *   npm run docs:tools -- --check   exit 1 if docs/tools.md is stale (test/tools-doc.test.ts does the same)
+ *   npm run docs:tools -- --check   exit 1 if docs/tools.md is stale (test/unit/tools-doc.test.ts does the same)
  *
  * Only the text between TOOLS_START and TOOLS_END is generated; the rest of the file is
  * written by hand. After a change to the tool surface: update the snapshot
- * (`npx vitest run test/tools.test.ts --project sqlite -u`), then run this.
+ * (`npx vitest run test/tools/tools.test.ts --project sqlite -u`), then run this.
  *
  * Plain TypeScript with no imports from src/: it runs under jiti (`npx jiti scripts/tools-doc.ts`)
  * without a build.

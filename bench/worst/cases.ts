@@ -6,7 +6,7 @@
  * built server over HTTP while another owner pings it, and over stdio at the response budget;
  * `npm run bench` prints their timings. A new tool adds its worst case here.
  *
- * Sizes assume the default limits (src/history/limits.ts): 256 KiB per content or tool-call
+ * Sizes assume the default limits (src/history/core/limits.ts): 256 KiB per content or tool-call
  * arguments, 4 MiB per append, 100 messages per append, 128 tool calls per message, 16 KiB of
  * metadata. Requests stay under the HTTP body limit (9 MiB) and the stdio frame (10 MiB).
  */

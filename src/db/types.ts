@@ -16,7 +16,7 @@ export type Provider = DatabaseTarget['provider'];
 
 /**
  * The Prisma client the history layer queries with. Both backends' generated clients come
- * from schemas with the same models (test/schema-parity.test.ts), so their model APIs are
+ * from schemas with the same models (test/unit/schema-parity.test.ts), so their model APIs are
  * the same; the SQLite client's type stands for both.
  */
 export type HistoryDb = PrismaClient;

@@ -7,7 +7,7 @@ import { freshDatabase } from '../support/harness.js';
 /**
  * One process serves many owners over one database client. A request's statements must never
  * become part of another request's transaction: on SQLite the client has a single connection,
- * and before src/db/sqlite-serial.ts a plain statement sent while another transaction was open
+ * and before src/db/sqlite/serial.ts a plain statement sent while another transaction was open
  * ran inside it — acknowledged, then rolled back with it.
  */
 let database: Awaited<ReturnType<typeof freshDatabase>>;

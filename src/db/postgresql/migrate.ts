@@ -7,7 +7,7 @@ import { type Migration, readMigrations, warnAboutUnknown } from '../migrations.
 
 /**
  * Applies prisma/postgresql/migrations at start, recorded in `_prisma_migrations` as
- * `prisma migrate deploy` records them (see migrate.ts for why the server does this itself).
+ * `prisma migrate deploy` records them (see ../migrations.ts for why the server does this itself).
  *
  * PostgreSQL specifics: DDL is transactional, so each migration runs in one transaction
  * with its bookkeeping row: it is applied completely or not at all. Every transaction first

@@ -40,7 +40,7 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Databa
     ...(options.readOnly === true && { options: '-c default_transaction_read_only=on' }),
   });
   const client = new PrismaClient({ adapter });
-  // Same models as the SQLite schema (test/schema-parity.test.ts): one client type serves both.
+  // Same models as the SQLite schema (test/unit/schema-parity.test.ts): one client type serves both.
   const db = client as unknown as HistoryDb;
   // Fail at start, not on the first tool call, when the server cannot be reached.
   await client.$queryRaw`SELECT 1`;

@@ -61,7 +61,7 @@ async function openReadWrite(options: OpenSqliteOptions): Promise<Database> {
     await migrator.dispose();
   }
 
-  // Statements wait behind open transactions: see sqlite-serial.ts for the data it lost before.
+  // Statements wait behind open transactions: see serial.ts for the data it lost before.
   const db = new PrismaClient({ adapter: serialized(adapter) });
   // Per-connection settings. NORMAL is durable in WAL mode except for the last transactions
   // before a power loss (never corruption).

@@ -54,7 +54,7 @@ export async function forkConversation(s: Scope, raw: unknown): Promise<ForkView
 }
 
 /**
- * Copies in chunks bounded by count and by stored bytes (message-page.ts measures before it
+ * Copies in chunks bounded by count and by stored bytes (load-messages.ts measures before it
  * reads), through the same multi-row inserts as an append: memory stays bounded however long
  * the conversation, and the search index gets each copy's tool calls in one pass.
  */

@@ -23,7 +23,7 @@ const instant = text(40)
 
 export const searchMessagesInputSchema = z
   .strictObject({
-    // NUL and other control characters only separate words in a query (search-query.ts).
+    // NUL and other control characters only separate words in a query (query.ts).
     query: text(F.searchQueryChars, { allowNul: true })
       .refine((v) => v.trim() !== '', 'text must not be empty or only whitespace: give words to search for')
       .describe(

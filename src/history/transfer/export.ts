@@ -50,7 +50,7 @@ export async function exportConversation(s: Scope, raw: unknown): Promise<Export
  * Messages from `start` on, until what they store (content, tool-call arguments, metadata)
  * passes the page budget — every format renders at least the content and arguments, json
  * the metadata too — or the conversation ends. Sizes are measured before anything is read
- * (message-page.ts), so a page reads about one page of data however the conversation is
+ * (load-messages.ts), so a page reads about one page of data however the conversation is
  * made. The exact fit is found afterwards; the last one loaded also tells whether a page may
  * end before it.
  */
