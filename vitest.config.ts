@@ -22,7 +22,9 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 const folder = (name: 'unit' | 'tools' | 'sqlite' | 'postgresql') => `test/${name}/**/*.test.ts`;
 
 const postgresUrl = process.env.CHAT_HISTORY_TEST_POSTGRES_URL?.trim();
-const requirePostgres = ['1', 'true', 'yes'].includes((process.env.CHAT_HISTORY_TEST_REQUIRE_POSTGRES ?? '').toLowerCase());
+const requirePostgres = ['1', 'true', 'yes'].includes(
+  (process.env.CHAT_HISTORY_TEST_REQUIRE_POSTGRES ?? '').toLowerCase(),
+);
 
 const projects: TestProjectInlineConfiguration[] = [
   {
@@ -38,10 +40,16 @@ const projects: TestProjectInlineConfiguration[] = [
 if (postgresUrl) {
   projects.push({
     extends: true,
-    test: { name: 'postgresql', include: [folder('tools'), folder('postgresql')], env: { CHAT_HISTORY_TEST_BACKEND: 'postgresql' } },
+    test: {
+      name: 'postgresql',
+      include: [folder('tools'), folder('postgresql')],
+      env: { CHAT_HISTORY_TEST_BACKEND: 'postgresql' },
+    },
   });
 } else if (requirePostgres) {
-  throw new Error('CHAT_HISTORY_TEST_REQUIRE_POSTGRES is set but CHAT_HISTORY_TEST_POSTGRES_URL is not: start scripts/test-postgres.sh');
+  throw new Error(
+    'CHAT_HISTORY_TEST_REQUIRE_POSTGRES is set but CHAT_HISTORY_TEST_POSTGRES_URL is not: start scripts/test-postgres.sh',
+  );
 } else if (process.env.CHAT_HISTORY_TEST_SKIP_NOTICE_SHOWN === undefined) {
   // vitest evaluates this file more than once per run: say it once.
   process.env.CHAT_HISTORY_TEST_SKIP_NOTICE_SHOWN = '1';

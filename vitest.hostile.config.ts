@@ -11,7 +11,9 @@ if (
   ['1', 'true', 'yes'].includes((process.env.CHAT_HISTORY_TEST_REQUIRE_POSTGRES ?? '').toLowerCase()) &&
   !process.env.CHAT_HISTORY_TEST_POSTGRES_URL?.trim()
 ) {
-  throw new Error('CHAT_HISTORY_TEST_REQUIRE_POSTGRES is set but CHAT_HISTORY_TEST_POSTGRES_URL is not: start scripts/test-postgres.sh');
+  throw new Error(
+    'CHAT_HISTORY_TEST_REQUIRE_POSTGRES is set but CHAT_HISTORY_TEST_POSTGRES_URL is not: start scripts/test-postgres.sh',
+  );
 }
 
 export default defineConfig({

@@ -38,7 +38,28 @@ export function conversationLength(r: Rng): number {
   return Math.max(2, Math.min(5000, Math.round(Math.exp(3.066 + 1.3 * normal(r)))));
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'te', 'vi', 'do', 'pa', 'gri', 'sto', 'ber', 'lin', 'qua', 'mor', 'tes', 'ion', 'al', 'en'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'te',
+  'vi',
+  'do',
+  'pa',
+  'gri',
+  'sto',
+  'ber',
+  'lin',
+  'qua',
+  'mor',
+  'tes',
+  'ion',
+  'al',
+  'en',
+];
 
 export class TextSource {
   private readonly words: string[];
@@ -125,7 +146,9 @@ export function* turns(r: Rng, t: TextSource, length: number, callPrefix: string
         name: TOOL_NAMES[Math.floor(r() * TOOL_NAMES.length)]!,
         arguments: JSON.stringify({ query: t.text(size(r, 40)), limit: 1 + Math.floor(r() * 20) }),
       }));
-      const round: MessageRow[] = [{ role: 'assistant', content: r() < 0.5 ? null : t.text(size(r, 80)), toolCalls: calls }];
+      const round: MessageRow[] = [
+        { role: 'assistant', content: r() < 0.5 ? null : t.text(size(r, 80)), toolCalls: calls },
+      ];
       for (const c of calls) round.push({ role: 'tool', content: t.text(size(r, 450)), toolCallId: c.id });
       yield* emit(round);
     }
@@ -144,7 +167,12 @@ export function appendBatch(r: Rng, t: TextSource, count: number, callPrefix: st
 /** The MCP wire shape of a message (append_messages input). */
 export function toWire(m: MessageRow): Record<string, unknown> {
   const wire: Record<string, unknown> = { role: m.role, content: m.content };
-  if (m.toolCalls) wire.tool_calls = m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+  if (m.toolCalls)
+    wire.tool_calls = m.toolCalls.map((c) => ({
+      id: c.id,
+      type: 'function',
+      function: { name: c.name, arguments: c.arguments },
+    }));
   if (m.toolCallId !== undefined) wire.tool_call_id = m.toolCallId;
   return wire;
 }

@@ -46,7 +46,12 @@ function component(f: Frame): Component | 'idle' {
   if (f.functionName === '(idle)') return 'idle';
   if (f.functionName === '(garbage collector)') return 'gc';
   if (u.includes('better-sqlite3')) return 'sqlite (driver + native)';
-  if (u.startsWith('wasm') || f.functionName.startsWith('wasm-') || f.functionName.includes('-to-wasm') || u.includes('query_compiler')) {
+  if (
+    u.startsWith('wasm') ||
+    f.functionName.startsWith('wasm-') ||
+    f.functionName.includes('-to-wasm') ||
+    u.includes('query_compiler')
+  ) {
     return 'prisma query compiler (wasm)';
   }
   if (u.includes('/@prisma/') || u.includes('/generated/')) return 'prisma runtime (js)';
@@ -81,14 +86,24 @@ function analyse(profile: Profile, fromUs: number, toUs: number, calls: number, 
   sums.delete('idle');
   const busy = [...sums.values()].reduce((a, b) => a + b, 0);
   const us_per_call: Partial<Record<Component, number>> = {};
-  for (const c of COMPONENTS) if (sums.has(c)) us_per_call[c] = round1(((sums.get(c)! / Math.max(1, busy)) * cpuUs) / calls);
-  return { calls, us_per_call, cpu_us_per_call: round1(cpuUs / calls), idle_share: Math.round((idle / Math.max(1, busy + idle)) * 100) / 100 };
+  for (const c of COMPONENTS)
+    if (sums.has(c)) us_per_call[c] = round1(((sums.get(c)! / Math.max(1, busy)) * cpuUs) / calls);
+  return {
+    calls,
+    us_per_call,
+    cpu_us_per_call: round1(cpuUs / calls),
+    idle_share: Math.round((idle / Math.max(1, busy + idle)) * 100) / 100,
+  };
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** One server session per operation, so each profile holds that operation's calls only. */
-export async function cpuProfiles(dbPath: string, ops: readonly OpSpec[], dir: string): Promise<Record<string, CpuBreakdown>> {
+export async function cpuProfiles(
+  dbPath: string,
+  ops: readonly OpSpec[],
+  dir: string,
+): Promise<Record<string, CpuBreakdown>> {
   const out: Record<string, CpuBreakdown> = {};
   for (const [k, op] of ops.entries()) {
     const profDir = join(dir, `cpuprof-${k}`);
@@ -109,7 +124,8 @@ export async function cpuProfiles(dbPath: string, ops: readonly OpSpec[], dir: s
       from = nowUs();
       const cpu0 = s.cpuMs();
       const until = performance.now() + 5000;
-      while (calls < want && (calls < 10 || performance.now() < until)) await s.call(op.tool, op.args(warm + calls++, 'cpu'));
+      while (calls < want && (calls < 10 || performance.now() < until))
+        await s.call(op.tool, op.args(warm + calls++, 'cpu'));
       cpuMs = s.cpuMs() - cpu0;
       to = nowUs();
     } finally {

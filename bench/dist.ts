@@ -28,11 +28,19 @@ export interface DistDatabase extends Closable {
 export type DomainOp = (input: unknown) => Promise<unknown>;
 
 export interface DistModules {
-  openDatabase(o: { target: { provider: 'sqlite'; path: string }; busyTimeoutMs: number; logger: unknown }): Promise<DistDatabase>;
+  openDatabase(o: {
+    target: { provider: 'sqlite'; path: string };
+    busyTimeoutMs: number;
+    logger: unknown;
+  }): Promise<DistDatabase>;
   createLogger(level: string): unknown;
   applyMigrations(conn: unknown, dir: string, logger: unknown): Promise<string[]>;
   DEFAULT_LIMITS: Record<string, number>;
-  HistoryStore: new (database: DistDatabase, limits: unknown, busyTimeoutMs: number) => { forOwner(owner: string): Record<string, DomainOp> };
+  HistoryStore: new (
+    database: DistDatabase,
+    limits: unknown,
+    busyTimeoutMs: number,
+  ) => { forOwner(owner: string): Record<string, DomainOp> };
   createServer(deps: { history: unknown; logger: unknown; version: string; readOnly?: boolean }): {
     server: { connect(t: unknown): Promise<void> };
     close(): Promise<void>;
@@ -41,7 +49,8 @@ export interface DistModules {
 
 async function load(rel: string): Promise<any> {
   const file = join(ROOT, 'dist', rel);
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bench\` (it builds first) or \`npm run build\``);
+  if (!existsSync(file))
+    throw new Error(`${file} is missing: run \`npm run bench\` (it builds first) or \`npm run build\``);
   return import(pathToFileURL(file).href);
 }
 

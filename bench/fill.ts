@@ -87,7 +87,8 @@ export function fill(path: string, total: number): Filled {
       const id = uuidv7({ msecs: clock });
       insConv.run(id, OWNER, index % 2 === 0 ? `agent-session-${index}` : null, text.text(40), iso(clock), iso(clock));
       active.push({ index, id, seq: 0, lastAt: clock, gen: turns(r, text, list[index]!, `c${index}`) });
-      for (const [k, at] of Object.entries(targetAt)) if (at === index) targets[k as TargetName] = { id, length: list[index]! };
+      for (const [k, at] of Object.entries(targetAt))
+        if (at === index) targets[k as TargetName] = { id, length: list[index]! };
     }
     const slot = Math.floor(r() * active.length);
     const conv = active[slot]!;

@@ -10,8 +10,8 @@
  *       (scripts/test-postgres.sh). Without either, only SQLite is measured.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
 import { CLI } from './dist.js';
-import { FAST, measure, positiveInt, table, type Timing } from './stats.js';
+import { FAST, measure, positiveInt, type Timing, table } from './stats.js';
 
 const log = (s: string) => process.stderr.write(`[bench:http] ${s}\n`);
 const MESSAGES = positiveInt(process.env.BENCH_HTTP_MESSAGES, 1000);
@@ -33,7 +33,11 @@ interface Backend {
 
 function sqliteBackend(): Backend {
   const dir = mkdtempSync(join(tmpdir(), 'bench-http-'));
-  return { name: 'sqlite', env: { CHAT_HISTORY_DB: join(dir, 'bench.db') }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    name: 'sqlite',
+    env: { CHAT_HISTORY_DB: join(dir, 'bench.db') },
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 async function postgresBackend(adminUrl: string): Promise<Backend> {
@@ -50,7 +54,11 @@ async function postgresBackend(adminUrl: string): Promise<Backend> {
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { name: 'postgresql', env: { DATABASE_URL: url.toString() }, cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    name: 'postgresql',
+    env: { DATABASE_URL: url.toString() },
+    cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 /** `token create` through the CLI, as an operator would (it also applies the migrations). */
@@ -86,7 +94,11 @@ async function measureBackend(backend: Backend): Promise<Record<string, Timing>>
   const secret = createToken(backend.env);
   const { url, child } = await startServer(backend.env);
   const client = new Client({ name: 'chat-history-bench-http', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${secret}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { Authorization: `Bearer ${secret}` } },
+    }),
+  );
   const call = async (name: string, args: Record<string, unknown>) => {
     const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
     if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content).slice(0, 300)}`);
@@ -96,12 +108,20 @@ async function measureBackend(backend: Backend): Promise<Record<string, Timing>>
     const id = (await call('create_conversation', { key: 'bench', title: 'bench' })).conversation.id as string;
     for (let i = 0; i < MESSAGES; i += 100) {
       const n = Math.min(100, MESSAGES - i);
-      await call('append_messages', { conversation_id: id, messages: Array.from({ length: n }, (_, k) => ({ role: k % 2 ? 'assistant' : 'user', content: `seed message ${i + k} about kubernetes pods and deployments` })) });
+      await call('append_messages', {
+        conversation_id: id,
+        messages: Array.from({ length: n }, (_, k) => ({
+          role: k % 2 ? 'assistant' : 'user',
+          content: `seed message ${i + k} about kubernetes pods and deployments`,
+        })),
+      });
     }
     log(`${backend.name}: ${MESSAGES} messages seeded over HTTP`);
     return {
       ping: await measure(FAST, () => client.ping()),
-      'append_messages(1)': await measure(FAST, (i) => call('append_messages', { conversation_id: id, messages: [{ role: 'user', content: `bench ${i}` }] })),
+      'append_messages(1)': await measure(FAST, (i) =>
+        call('append_messages', { conversation_id: id, messages: [{ role: 'user', content: `bench ${i}` }] }),
+      ),
       'get_history(50)': await measure(FAST, () => call('get_history', { conversation_id: id, limit: 50 })),
     };
   } finally {
@@ -132,7 +152,9 @@ async function main(): Promise<void> {
   }
   const ops = ['ping', 'append_messages(1)', 'get_history(50)'];
   const names = Object.keys(results);
-  process.stdout.write(`\nStreamable HTTP, one client, sequential calls; p50 / p99 in µs (conversation of ${MESSAGES}+ messages)\n\n`);
+  process.stdout.write(
+    `\nStreamable HTTP, one client, sequential calls; p50 / p99 in µs (conversation of ${MESSAGES}+ messages)\n\n`,
+  );
   process.stdout.write(
     `${table(
       ['op', ...names.flatMap((n) => [`${n} p50`, `${n} p99`])],

@@ -5,8 +5,8 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { appendBatch, type MessageRow, RARE_WORD, rng, TextSource, toWire } from './corpus.js';
-import type { RawStore } from './raw.js';
 import type { Target } from './fill.js';
+import type { RawStore } from './raw.js';
 import { FAST, type Plan, SLOW } from './stats.js';
 
 export interface OpSpec {
@@ -37,13 +37,17 @@ function renamed(rows: readonly MessageRow[], prefix: string): MessageRow[] {
   }));
 }
 
-export function operations(targets: Record<'history' | 'context' | 'append', Target>, tools: readonly Tool[]): OpSpec[] {
+export function operations(
+  targets: Record<'history' | 'context' | 'append', Target>,
+  tools: readonly Tool[],
+): OpSpec[] {
   const text = new TextSource(rng(7));
   const single = Array.from({ length: FAST.warmup + FAST.n }, () => text.text(200));
   const r = rng(99);
   const batches = Array.from({ length: SLOW.warmup + SLOW.n }, (_, i) => appendBatch(r, text, 100, `b${i}`));
   const one = (i: number): MessageRow[] => [{ role: 'user', content: single[i % single.length]! }];
-  const batch = (i: number, prefix = '') => renamed(batches[i % batches.length]!, i >= batches.length ? `${prefix}w${i}_` : prefix);
+  const batch = (i: number, prefix = '') =>
+    renamed(batches[i % batches.length]!, i >= batches.length ? `${prefix}w${i}_` : prefix);
   const has = (name: string) => tools.some((t) => t.name === name);
   const props = (name: string) => Object.keys(tools.find((t) => t.name === name)?.inputSchema.properties ?? {});
   const rowsIn = (shape: any): number => (Array.isArray(shape?.messages) ? shape.messages.length : 50);
@@ -116,7 +120,7 @@ export function operations(targets: Record<'history' | 'context' | 'append', Tar
       writes: 100,
       args: (i, prefix) => ({ conversation_id: targets.append.id, messages: batch(i, prefix).map(toWire) }),
       raw: (s, _shape, prefix) => (i) => s.append(targets.append.id, batch(i, prefix)),
-    }
+    },
   );
   return ops;
 }

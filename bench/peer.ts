@@ -22,9 +22,13 @@ export function ensurePeer(log: (s: string) => void): { entry: string; version: 
   if (!existsSync(ENTRY)) {
     log(`installing ${PACKAGE} into ${PEER} …`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefix', PEER, PACKAGE], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefix', PEER, PACKAGE], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
-  const pkg = JSON.parse(readFileSync(join(PEER, 'node_modules', '@modelcontextprotocol', 'server-memory', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(
+    readFileSync(join(PEER, 'node_modules', '@modelcontextprotocol', 'server-memory', 'package.json'), 'utf8'),
+  ) as { version: string };
   return { entry: ENTRY, version: pkg.version };
 }
 
@@ -32,7 +36,8 @@ export function peerServer(entry: string, memoryFile: string) {
   return { command: process.execPath, args: [entry], env: { MEMORY_FILE_PATH: memoryFile } };
 }
 
-const observation = (i: number) => `observation ${i}: the user prefers concise answers and works on the billing service in Go`;
+const observation = (i: number) =>
+  `observation ${i}: the user prefers concise answers and works on the billing service in Go`;
 
 export async function seedPeer(s: Session, items: number): Promise<number> {
   const t0 = performance.now();
@@ -47,12 +52,20 @@ export async function seedPeer(s: Session, items: number): Promise<number> {
   return Math.round(performance.now() - t0);
 }
 
-export async function measurePeer(s: Session, items: number, plan: Plan): Promise<{ add_observations: Timing; create_entities: Timing }> {
+export async function measurePeer(
+  s: Session,
+  items: number,
+  plan: Plan,
+): Promise<{ add_observations: Timing; create_entities: Timing }> {
   const add_observations = await measure(plan, (i) =>
-    s.call('add_observations', { observations: [{ entityName: `entity-${(i * 7919) % items}`, contents: [`${observation(items + i)} (new)`] }] }),
+    s.call('add_observations', {
+      observations: [{ entityName: `entity-${(i * 7919) % items}`, contents: [`${observation(items + i)} (new)`] }],
+    }),
   );
   const create_entities = await measure(plan, (i) =>
-    s.call('create_entities', { entities: [{ name: `new-entity-${i}`, entityType: 'person', observations: [observation(i)] }] }),
+    s.call('create_entities', {
+      entities: [{ name: `new-entity-${i}`, entityType: 'person', observations: [observation(i)] }],
+    }),
   );
   return { add_observations, create_entities };
 }

@@ -11,10 +11,11 @@
  * framing and the process boundary. Statements are counted by wrapping better-sqlite3's
  * prepare/exec/run/get/all, the driver underneath Prisma's adapter (same module instance).
  */
-import Database from 'better-sqlite3';
+
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import Database from 'better-sqlite3';
 import type { DistModules } from './dist.js';
 import { median, round1 } from './stats.js';
 
@@ -89,18 +90,33 @@ function patchDriver(): void {
 
 /** "UPDATE `main`.`conversations` SET …" -> "UPDATE conversations" */
 function shortSql(sql: string): string {
-  const s = sql.replace(/[`"]/g, '').replace(/main\./g, '').replace(/\s+/g, ' ').trim();
-  const m = /^(SELECT|INSERT INTO|UPDATE|DELETE FROM|BEGIN|COMMIT|ROLLBACK|PRAGMA|WITH)\b(?:.*?\bFROM\s+(\w+)|\s+(\w+))?/i.exec(s);
+  const s = sql
+    .replace(/[`"]/g, '')
+    .replace(/main\./g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const m =
+    /^(SELECT|INSERT INTO|UPDATE|DELETE FROM|BEGIN|COMMIT|ROLLBACK|PRAGMA|WITH)\b(?:.*?\bFROM\s+(\w+)|\s+(\w+))?/i.exec(
+      s,
+    );
   if (!m) return s.slice(0, 40);
   return [m[1]!.toUpperCase(), m[2] ?? m[3] ?? ''].join(' ').trim();
 }
 
 const camel = (tool: string) => tool.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
 
-export async function profile(dist: DistModules, dbPath: string, ops: Record<string, OpCall>): Promise<Record<string, Breakdown>> {
+export async function profile(
+  dist: DistModules,
+  dbPath: string,
+  ops: Record<string, OpCall>,
+): Promise<Record<string, Breakdown>> {
   patchDriver();
   const logger = dist.createLogger('silent');
-  const database = await dist.openDatabase({ target: { provider: 'sqlite', path: dbPath }, busyTimeoutMs: 10_000, logger });
+  const database = await dist.openDatabase({
+    target: { provider: 'sqlite', path: dbPath },
+    busyTimeoutMs: 10_000,
+    logger,
+  });
   const history = new dist.HistoryStore(database, dist.DEFAULT_LIMITS, 10_000).forOwner('local');
   const { server, close } = dist.createServer({ history, logger, version: 'bench' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

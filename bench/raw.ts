@@ -80,10 +80,12 @@ export function openRaw(path: string): RawStore {
   // owner filter on the FTS key map, one row more than the page (for next_cursor), then the
   // page's messages, titles and snippets. CROSS JOIN pins "matches first" (without statistics
   // SQLite may otherwise start from the owner's rows). Skipped when the schema differs.
-  const hasMapOwner = db.prepare(`SELECT 1 FROM pragma_table_info('messages_fts_map') WHERE name = 'owner'`).get() !== undefined;
-  const search = hasFts && hasMapOwner
-    ? db.prepare(
-        `WITH page AS MATERIALIZED (
+  const hasMapOwner =
+    db.prepare(`SELECT 1 FROM pragma_table_info('messages_fts_map') WHERE name = 'owner'`).get() !== undefined;
+  const search =
+    hasFts && hasMapOwner
+      ? db.prepare(
+          `WITH page AS MATERIALIZED (
            SELECT f.rowid AS fts_rowid, bm25(messages_fts, 2.0, 1.0) AS score, k.message_id
            FROM messages_fts f CROSS JOIN messages_fts_map k ON k.fts_rowid = f.rowid
            WHERE messages_fts MATCH @q AND k.owner = @owner
@@ -96,8 +98,8 @@ export function openRaw(path: string): RawStore {
          JOIN messages m ON m.id = page.message_id
          JOIN conversations c ON c.id = m.conversation_id
          ORDER BY page.score, page.fts_rowid`,
-      )
-    : null;
+        )
+      : null;
 
   return {
     append: (conversationId, rows) => append.immediate(conversationId, rows),
@@ -127,7 +129,16 @@ function group(rows: JoinedRow[]): unknown[] {
   for (const r of rows) {
     if (r.id !== last) {
       last = r.id;
-      out.push({ id: r.id, seq: r.seq, role: r.role, content: r.content, name: r.name, tool_call_id: r.tool_call_id, metadata: r.metadata, created_at: r.created_at });
+      out.push({
+        id: r.id,
+        seq: r.seq,
+        role: r.role,
+        content: r.content,
+        name: r.name,
+        tool_call_id: r.tool_call_id,
+        metadata: r.metadata,
+        created_at: r.created_at,
+      });
     }
     if (r.call_id !== null) {
       const m = out.at(-1)!;

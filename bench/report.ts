@@ -1,10 +1,10 @@
-import type { CaseResult } from './worst/harness.js';
 /** Types of the JSON report, the printed tables, and the targets with PASS/MISS. */
 import { COMPONENTS, type CpuBreakdown } from './cpuprofile.js';
 import type { Breakdown } from './profile.js';
 import type { SeedInfo } from './seed.js';
 import type { StartupStep } from './startup.js';
-import { table, type Timing } from './stats.js';
+import { type Timing, table } from './stats.js';
+import type { CaseResult } from './worst/harness.js';
 
 export interface OpRow extends Timing {
   op: string;
@@ -72,7 +72,12 @@ export function targets(r: Report): Target[] {
   const out: Target[] = [];
   const ratioTarget = (name: string, tool: string) => {
     const w = worst(r.sizes, tool);
-    out.push({ name, goal: '<= 1.5x limit', actual: w ? `${w.ratio.toFixed(2)}x (worst, at ${w.size})` : 'not measured', pass: w ? w.ratio <= 1.5 : null });
+    out.push({
+      name,
+      goal: '<= 1.5x limit',
+      actual: w ? `${w.ratio.toFixed(2)}x (worst, at ${w.size})` : 'not measured',
+      pass: w ? w.ratio <= 1.5 : null,
+    });
   };
   ratioTarget('append(1) p50 vs its limit', 'append_messages');
   ratioTarget('get_history(50) p50 vs its limit', 'get_history');
@@ -84,13 +89,20 @@ export function targets(r: Report): Target[] {
       const base = small.ops.find((x) => x.op === o.op);
       if (!base) continue;
       const k = o.p50_us / base.p50_us;
-      out.push({ name: `scaling ${o.op}`, goal: `p50 ${large.label}/${small.label} <= 1.2`, actual: k.toFixed(2), pass: k <= 1.2 });
+      out.push({
+        name: `scaling ${o.op}`,
+        goal: `p50 ${large.label}/${small.label} <= 1.2`,
+        actual: k.toFixed(2),
+        pass: k <= 1.2,
+      });
     }
   } else {
     out.push({ name: 'scaling', goal: 'p50 at largest / smallest <= 1.2', actual: 'needs two sizes', pass: null });
   }
 
-  const ingest = r.sizes.flatMap((s) => s.ops.filter((o) => o.writes_per_call === 100).map((o) => ({ size: s.label, v: o.messages_per_s! })));
+  const ingest = r.sizes.flatMap((s) =>
+    s.ops.filter((o) => o.writes_per_call === 100).map((o) => ({ size: s.label, v: o.messages_per_s! })),
+  );
   const slowest = ingest.sort((a, b) => a.v - b.v)[0];
   out.push({
     name: 'batch ingest (append 100, sequential)',
@@ -99,8 +111,18 @@ export function targets(r: Report): Target[] {
     pass: slowest ? slowest.v >= 50_000 : null,
   });
   if (large) {
-    out.push({ name: `cold start (spawn -> tools/list), ${large.label}`, goal: '<= 300 ms', actual: `${large.cold_start.median_ms} ms median`, pass: large.cold_start.median_ms <= 300 });
-    out.push({ name: `idle RSS after start + tools/list, ${large.label}`, goal: '<= 80 MB', actual: `${large.cold_start.idle_rss_mb} MB`, pass: large.cold_start.idle_rss_mb <= 80 });
+    out.push({
+      name: `cold start (spawn -> tools/list), ${large.label}`,
+      goal: '<= 300 ms',
+      actual: `${large.cold_start.median_ms} ms median`,
+      pass: large.cold_start.median_ms <= 300,
+    });
+    out.push({
+      name: `idle RSS after start + tools/list, ${large.label}`,
+      goal: '<= 80 MB',
+      actual: `${large.cold_start.idle_rss_mb} MB`,
+      pass: large.cold_start.idle_rss_mb <= 80,
+    });
   }
   return out;
 }
@@ -109,8 +131,12 @@ export function printReport(r: Report): void {
   const m = r.meta;
   console.log(`chat-history-mcp bench: node ${m.node}, ${m.cpus} x ${m.cpu_model}, ${m.memory_gb} GB; ${m.transport}`);
   const load = m.load_average_1m as { before: number; after: number };
-  console.log(`load average (1 min) before ${load.before} (includes the build just before), after ${load.after}${load.before > (m.cpus as number) ? ' — machine busy: figures inflated' : ''}`);
-  console.log('ratio = p50 / (floor p50 + raw p50); floor = client.ping() over the same stdio client; raw = same rows, better-sqlite3 prepared statements in-process\n');
+  console.log(
+    `load average (1 min) before ${load.before} (includes the build just before), after ${load.after}${load.before > (m.cpus as number) ? ' — machine busy: figures inflated' : ''}`,
+  );
+  console.log(
+    'ratio = p50 / (floor p50 + raw p50); floor = client.ping() over the same stdio client; raw = same rows, better-sqlite3 prepared statements in-process\n',
+  );
   for (const s of r.sizes) {
     const seed = s.seed;
     console.log(
@@ -118,14 +144,36 @@ export function printReport(r: Report): void {
         `${seed.tool_calls.toLocaleString('en-US')} tool calls, ${(seed.file_bytes / 2 ** 20).toFixed(0)} MB; ` +
         `seeded in ${(seed.seed_ms / 1000).toFixed(1)} s${seed.cached ? ' (cached)' : ''}`,
     );
-    const rows: (string | number)[][] = [['ping (floor)', s.floor_ping.n, fmt(s.floor_ping.p50_us), fmt(s.floor_ping.p99_us), s.floor_ping.ops_per_s, '', '', '', '']];
+    const rows: (string | number)[][] = [
+      [
+        'ping (floor)',
+        s.floor_ping.n,
+        fmt(s.floor_ping.p50_us),
+        fmt(s.floor_ping.p99_us),
+        s.floor_ping.ops_per_s,
+        '',
+        '',
+        '',
+        '',
+      ],
+    ];
     for (const o of s.ops) {
       rows.push([
-        o.op, o.n, fmt(o.p50_us), fmt(o.p99_us), o.ops_per_s, fmt(o.messages_per_s), fmt(o.server_cpu_us),
-        fmt(o.raw_p50_us), fmt(o.limit_us), o.ratio === null ? '—' : `${o.ratio.toFixed(2)}x`,
+        o.op,
+        o.n,
+        fmt(o.p50_us),
+        fmt(o.p99_us),
+        o.ops_per_s,
+        fmt(o.messages_per_s),
+        fmt(o.server_cpu_us),
+        fmt(o.raw_p50_us),
+        fmt(o.limit_us),
+        o.ratio === null ? '—' : `${o.ratio.toFixed(2)}x`,
       ]);
     }
-    console.log(table(['op', 'n', 'p50 µs', 'p99 µs', 'ops/s', 'msg/s', 'srv cpu µs', 'raw p50 µs', 'limit µs', 'ratio'], rows));
+    console.log(
+      table(['op', 'n', 'p50 µs', 'p99 µs', 'ops/s', 'msg/s', 'srv cpu µs', 'raw p50 µs', 'limit µs', 'ratio'], rows),
+    );
     const unindexed = s.ops.filter((o) => o.raw_without_triggers_p50_us !== null);
     if (unindexed.length > 0) {
       console.log(
@@ -159,16 +207,33 @@ export function printReport(r: Report): void {
   if (r.peers.length > 0) {
     console.log(`== peer: ${m.peer} (JSONL file), same SDK client over stdio`);
     const rows = r.peers.flatMap((p) => [
-      [`${p.label} items: append 1 message / add 1 observation`, fmt(p.ours.append_1.p50_us), fmt(p.peer.add_observations.p50_us), `${p.peer_over_ours.append}x`],
-      [`${p.label} items: create conversation / entity`, fmt(p.ours.create_conversation.p50_us), fmt(p.peer.create_entities.p50_us), `${p.peer_over_ours.create}x`],
+      [
+        `${p.label} items: append 1 message / add 1 observation`,
+        fmt(p.ours.append_1.p50_us),
+        fmt(p.peer.add_observations.p50_us),
+        `${p.peer_over_ours.append}x`,
+      ],
+      [
+        `${p.label} items: create conversation / entity`,
+        fmt(p.ours.create_conversation.p50_us),
+        fmt(p.peer.create_entities.p50_us),
+        `${p.peer_over_ours.create}x`,
+      ],
     ]);
     console.log(table(['operation', 'ours p50 µs', 'peer p50 µs', 'peer/ours'], rows));
-    console.log(`idle RSS after start + tools/list: ours ${r.peers.map((p) => p.ours.idle_rss_mb).join(' / ')} MB, peer ${r.peers.map((p) => p.peer.idle_rss_mb).join(' / ')} MB`);
+    console.log(
+      `idle RSS after start + tools/list: ours ${r.peers.map((p) => p.ours.idle_rss_mb).join(' / ')} MB, peer ${r.peers.map((p) => p.peer.idle_rss_mb).join(' / ')} MB`,
+    );
     console.log();
   }
   r.targets = targets(r);
   console.log('== targets');
-  console.log(table(['target', 'goal', 'actual', ''], r.targets.map((t) => [t.name, t.goal, t.actual, t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS'])));
+  console.log(
+    table(
+      ['target', 'goal', 'actual', ''],
+      r.targets.map((t) => [t.name, t.goal, t.actual, t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS']),
+    ),
+  );
   console.log(`\ntotal run time ${m.total_s} s`);
 }
 
@@ -177,9 +242,20 @@ function printBreakdown(s: SizeResult): void {
   const rows = s.ops.map((o) => {
     const b = s.breakdown![o.op];
     if (!b) return [o.op, '—', '', '', '', '', '', ''];
-    return [o.op, fmt(b.statements_per_call, 1), fmt(b.prepare_us), fmt(b.sqlite_us), fmt(b.domain_us), fmt(b.mcp_inmemory_us), fmt(o.p50_us), b.statements.join('; ')];
+    return [
+      o.op,
+      fmt(b.statements_per_call, 1),
+      fmt(b.prepare_us),
+      fmt(b.sqlite_us),
+      fmt(b.domain_us),
+      fmt(b.mcp_inmemory_us),
+      fmt(o.p50_us),
+      b.statements.join('; '),
+    ];
   });
-  console.log(table(['op', 'stmts', 'prepare', 'sqlite', 'domain', 'mcp in-mem', 'stdio', 'statements of one call'], rows));
+  console.log(
+    table(['op', 'stmts', 'prepare', 'sqlite', 'domain', 'mcp in-mem', 'stdio', 'statements of one call'], rows),
+  );
   console.log(
     '(prepare/sqlite: time inside better-sqlite3, compiling / compiling + running, of the statements one call sends — Prisma prepares\n' +
       ' every statement anew; domain: the history operation called directly; mcp in-mem: the tool through the SDK over an in-memory\n' +

@@ -19,22 +19,26 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CACHE, loadDist, RESULTS, type DistModules } from './dist.js';
+import { type CpuBreakdown, cpuProfiles } from './cpuprofile.js';
+import { CACHE, type DistModules, loadDist, RESULTS } from './dist.js';
 import { operations } from './ops.js';
 import { ensurePeer, measurePeer, peerServer, seedPeer } from './peer.js';
-import { profile, type Breakdown } from './profile.js';
-import { cpuProfiles, type CpuBreakdown } from './cpuprofile.js';
+import { type Breakdown, profile } from './profile.js';
 import { openRaw } from './raw.js';
-import { printReport, type PeerResult, type Report, type SizeResult } from './report.js';
+import { type PeerResult, printReport, type Report, type SizeResult } from './report.js';
 import { copyOf, removeDb, type Seeded, seeded } from './seed.js';
 import { open, ourServer, SERVER_NODE_ARGS, type Session } from './server.js';
 import { startupProbe } from './startup.js';
-import { worstCaseBench } from './worst.js';
+import { FAST, measure, measureSync, median, type Plan, positiveInt, round1, type Timing } from './stats.js';
 import { printWorstTable } from './worst/table.js';
-import { FAST, measure, measureSync, median, positiveInt, round1, type Plan, type Timing } from './stats.js';
+import { worstCaseBench } from './worst.js';
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
-const list = (v: string | undefined, d: string) => (v?.trim() ? v : d).split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string | undefined, d: string) =>
+  (v?.trim() ? v : d)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const SIZES = list(process.env.BENCH_SIZES, '1k,100k,1M');
 const PEER_SIZES = process.env.BENCH_PEER === '0' ? [] : list(process.env.BENCH_PEER_SIZES, '1k,10k');
 const PROFILE = process.env.BENCH_PROFILE !== '0';
@@ -56,7 +60,9 @@ async function withSession<T>(s: Session, fn: (s: Session) => Promise<T>): Promi
 
 async function runSize(label: string, dist: DistModules, work: string): Promise<SizeResult> {
   const seed = await seeded(label, dist, log);
-  log(`${label}: ${seed.messages} messages in ${seed.conversations} conversations (${seed.cached ? 'cached' : `seeded in ${seed.seed_ms} ms`})`);
+  log(
+    `${label}: ${seed.messages} messages in ${seed.conversations} conversations (${seed.cached ? 'cached' : `seeded in ${seed.seed_ms} ms`})`,
+  );
   const srvPath = copyOf(seed, join(work, `server-${label}.db`));
   const first = await open(ourServer(srvPath));
   const ops = operations(seed.targets, first.tools);
@@ -101,7 +107,8 @@ async function runSize(label: string, dist: DistModules, work: string): Promise<
       raw[op.label] = fn && measureSync(op.plan, fn);
     }
     if (store.dropWriteTriggers() > 0) {
-      for (const op of ops.filter((o) => o.writes > 0)) rawUnindexed[op.label] = measureSync(op.plan, op.raw(store, null, 'nt')!);
+      for (const op of ops.filter((o) => o.writes > 0))
+        rawUnindexed[op.label] = measureSync(op.plan, op.raw(store, null, 'nt')!);
     }
   } finally {
     store.close();
@@ -113,7 +120,10 @@ async function runSize(label: string, dist: DistModules, work: string): Promise<
     log(`${label}: in-process breakdown (statements per call)`);
     const path = copyOf(seed, join(work, `profile-${label}.db`));
     const calls = Object.fromEntries(
-      ops.map((op) => [op.label, { tool: op.tool, args: (i: number) => op.args(i, 'p'), iterations: op.writes >= 100 ? 30 : 200 }]),
+      ops.map((op) => [
+        op.label,
+        { tool: op.tool, args: (i: number) => op.args(i, 'p'), iterations: op.writes >= 100 ? 30 : 200 },
+      ]),
     );
     breakdown = await profile(dist, path, calls);
     removeDb(path);
@@ -152,7 +162,11 @@ async function runSize(label: string, dist: DistModules, work: string): Promise<
     floor_ping: result.floor,
     ops: rows,
     rss_mb: { idle: result.idle, end: result.end },
-    cold_start: { trials_ms: cold.map((c) => round1(c.ms)), median_ms: round1(median(cold.map((c) => c.ms))), idle_rss_mb: median(cold.map((c) => c.rss)) },
+    cold_start: {
+      trials_ms: cold.map((c) => round1(c.ms)),
+      median_ms: round1(median(cold.map((c) => c.ms))),
+      idle_rss_mb: median(cold.map((c) => c.rss)),
+    },
     startup,
     breakdown,
     cpu_profile: cpu,
@@ -170,9 +184,19 @@ async function runPeer(label: string, dist: DistModules, work: string, peer: { e
   const ours = await withSession(await open(ourServer(dbPath)), async (s) => ({
     idle_rss_mb: s.rssMb(),
     append_1: await measure(PEER_PLAN, (i) =>
-      s.call('append_messages', { conversation_id: seed.targets.append.id, messages: [{ role: 'user', content: `observation ${i}: the user prefers concise answers and works on the billing service in Go (new)` }] }),
+      s.call('append_messages', {
+        conversation_id: seed.targets.append.id,
+        messages: [
+          {
+            role: 'user',
+            content: `observation ${i}: the user prefers concise answers and works on the billing service in Go (new)`,
+          },
+        ],
+      }),
     ),
-    create_conversation: await measure(PEER_PLAN, (i) => s.call('create_conversation', { title: `new conversation ${i}` })),
+    create_conversation: await measure(PEER_PLAN, (i) =>
+      s.call('create_conversation', { title: `new conversation ${i}` }),
+    ),
   }));
   removeDb(dbPath);
   log(`peer at ${label}: server-memory`);
@@ -189,7 +213,10 @@ async function runPeer(label: string, dist: DistModules, work: string, peer: { e
     label,
     ours,
     peer: theirs,
-    peer_over_ours: { append: ratio(theirs.add_observations, ours.append_1), create: ratio(theirs.create_entities, ours.create_conversation) },
+    peer_over_ours: {
+      append: ratio(theirs.add_observations, ours.append_1),
+      create: ratio(theirs.create_entities, ours.create_conversation),
+    },
   };
 }
 
@@ -197,7 +224,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadBefore = loadavg()[0]!;
   if (loadBefore > cpus().length) {
-    log(`warning: load average ${loadBefore.toFixed(1)} on ${cpus().length} cores: other processes will inflate the figures`);
+    log(
+      `warning: load average ${loadBefore.toFixed(1)} on ${cpus().length} cores: other processes will inflate the figures`,
+    );
   }
   const dist = await loadDist();
   const work = mkdtempSync(join(tmpdir(), 'chat-history-bench-'));

@@ -12,7 +12,21 @@
  * Either way `_prisma_migrations` ends up exactly as the server writes it. The rows: fill.ts.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, cpSync, existsSync, fsyncSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { CACHE, type DistModules, MIGRATIONS } from './dist.js';
@@ -76,7 +90,9 @@ export async function seeded(label: string, dist: DistModules, log: (s: string) 
   const upgrade = seedMode() === 'upgrade';
   if (upgrade) {
     // Only the first migration (the tables): a folder holding just that one.
-    const first = readdirSync(MIGRATIONS).filter((n) => existsSync(join(MIGRATIONS, n, 'migration.sql'))).sort()[0]!;
+    const first = readdirSync(MIGRATIONS)
+      .filter((n) => existsSync(join(MIGRATIONS, n, 'migration.sql')))
+      .sort()[0]!;
     const only = join(CACHE, `.first-migration-${process.pid}`);
     rmSync(only, { recursive: true, force: true });
     cpSync(join(MIGRATIONS, first), join(only, first), { recursive: true });
@@ -109,7 +125,8 @@ function pruneStale(hash: string): void {
   for (const f of readdirSync(CACHE)) {
     const seed = /^seed-\d+-([0-9a-f]+)\.db(?:\.json|-wal|-shm)?$/.exec(f);
     const partial = /^\.(?:building|first-migration)-(\d+)/.exec(f);
-    if ((seed && seed[1] !== hash) || (partial && !alive(Number(partial[1])))) rmSync(join(CACHE, f), { recursive: true, force: true });
+    if ((seed && seed[1] !== hash) || (partial && !alive(Number(partial[1]))))
+      rmSync(join(CACHE, f), { recursive: true, force: true });
   }
 }
 
@@ -156,4 +173,3 @@ function flush(path: string): void {
 export function removeDb(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 }
-

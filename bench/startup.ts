@@ -58,9 +58,13 @@ process.exit(0);
 }
 
 export function startupProbe(dbPath: string, nodeArgs: readonly string[]): StartupStep[] {
-  const out = execFileSync(process.execPath, [...nodeArgs, '--expose-gc', '--input-type=module', '-e', script(dbPath)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const out = execFileSync(
+    process.execPath,
+    [...nodeArgs, '--expose-gc', '--input-type=module', '-e', script(dbPath)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return JSON.parse(out) as StartupStep[];
 }

@@ -14,15 +14,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from './dist.js';
-import { WORST_CASES } from './worst/cases.js';
-import { printWorstTable } from './worst/table.js';
-import { runWorstCases, type Target } from './worst/harness.js';
 import { positiveInt } from './stats.js';
+import { WORST_CASES } from './worst/cases.js';
+import { runWorstCases, type Target } from './worst/harness.js';
+import { printWorstTable } from './worst/table.js';
 
 const log = (s: string) => process.stderr.write(`[worst] ${s}\n`);
 
 export async function worstCaseBench(options: { cli?: string; runs?: number; transport?: 'http' | 'stdio' } = {}) {
-  const ids = (process.env.WORST_CASES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = (process.env.WORST_CASES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const cases = ids.length === 0 ? WORST_CASES : WORST_CASES.filter((c) => ids.includes(c.id));
   const dir = mkdtempSync(join(tmpdir(), 'chat-history-worst-'));
   const url = process.env.DATABASE_URL?.trim();

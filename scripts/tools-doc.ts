@@ -50,7 +50,12 @@ export type ToolSnapshot = {
   description?: string;
   inputSchema: Schema;
   outputSchema?: Schema;
-  annotations?: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean };
+  annotations?: {
+    readOnlyHint?: boolean;
+    destructiveHint?: boolean;
+    idempotentHint?: boolean;
+    openWorldHint?: boolean;
+  };
   execution?: { taskSupport?: string };
 };
 
@@ -162,7 +167,10 @@ function table(list: Row[], requiredHeader: string, requiredMark: string, option
   return [
     `| Field | Type | ${requiredHeader} | Description |`,
     '| --- | --- | --- | --- |',
-    ...list.map((r) => `| \`${r.path}\` | ${cell(r.type)} | ${r.required ? requiredMark : optionalMark} | ${cell(r.description)} |`),
+    ...list.map(
+      (r) =>
+        `| \`${r.path}\` | ${cell(r.type)} | ${r.required ? requiredMark : optionalMark} | ${cell(r.description)} |`,
+    ),
   ];
 }
 

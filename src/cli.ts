@@ -17,17 +17,41 @@ function main(argv: string[]): void {
         '(same as `serve`); `serve --http` serves Streamable HTTP with bearer tokens (`token`).',
     )
     .version(packageVersion())
-    .option('--db <path>', 'SQLite database file (env CHAT_HISTORY_DB, or DATABASE_URL=file:PATH; DATABASE_URL=postgresql://… for PostgreSQL)')
-    .option('--owner <name>', 'stdio: whose memory this server serves (env CHAT_HISTORY_OWNER; default "local"); token: the token\'s owner')
+    .option(
+      '--db <path>',
+      'SQLite database file (env CHAT_HISTORY_DB, or DATABASE_URL=file:PATH; DATABASE_URL=postgresql://… for PostgreSQL)',
+    )
+    .option(
+      '--owner <name>',
+      'stdio: whose memory this server serves (env CHAT_HISTORY_OWNER; default "local"); token: the token\'s owner',
+    )
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL; default info)')
     .option('--read-only', 'offer only the tools that read (env CHAT_HISTORY_READ_ONLY=1)')
-    .option('--busy-timeout-ms <ms>', 'wait this long for another process\'s write lock (env CHAT_HISTORY_BUSY_TIMEOUT_MS; default 10000)')
-    .option('--max-content-bytes <n>', 'max UTF-8 bytes of one message content or tool-call arguments (env CHAT_HISTORY_MAX_CONTENT_BYTES; default 262144)')
-    .option('--max-messages-per-call <n>', 'max messages in one append_messages call (env CHAT_HISTORY_MAX_MESSAGES_PER_CALL; default 100)')
-    .option('--max-metadata-bytes <n>', 'max bytes of one metadata object as JSON (env CHAT_HISTORY_MAX_METADATA_BYTES; default 16384)')
-    .option('--max-metadata-keys <n>', 'max top-level keys of one metadata object (env CHAT_HISTORY_MAX_METADATA_KEYS; default 64)')
+    .option(
+      '--busy-timeout-ms <ms>',
+      "wait this long for another process's write lock (env CHAT_HISTORY_BUSY_TIMEOUT_MS; default 10000)",
+    )
+    .option(
+      '--max-content-bytes <n>',
+      'max UTF-8 bytes of one message content or tool-call arguments (env CHAT_HISTORY_MAX_CONTENT_BYTES; default 262144)',
+    )
+    .option(
+      '--max-messages-per-call <n>',
+      'max messages in one append_messages call (env CHAT_HISTORY_MAX_MESSAGES_PER_CALL; default 100)',
+    )
+    .option(
+      '--max-metadata-bytes <n>',
+      'max bytes of one metadata object as JSON (env CHAT_HISTORY_MAX_METADATA_BYTES; default 16384)',
+    )
+    .option(
+      '--max-metadata-keys <n>',
+      'max top-level keys of one metadata object (env CHAT_HISTORY_MAX_METADATA_KEYS; default 64)',
+    )
     .option('--max-batch-bytes <n>', 'max bytes one append stores (env CHAT_HISTORY_MAX_BATCH_BYTES; default 4194304)')
-    .option('--max-response-bytes <n>', 'max bytes of one response as JSON; pages stop there (env CHAT_HISTORY_MAX_RESPONSE_BYTES; default 4194304, at most 9437184)')
+    .option(
+      '--max-response-bytes <n>',
+      'max bytes of one response as JSON; pages stop there (env CHAT_HISTORY_MAX_RESPONSE_BYTES; default 4194304, at most 9437184)',
+    )
     .action((flags: CliFlags) => serveAction(flags, false))
     // Subcommands read the options above through optsWithGlobals(); no subcommand = serve on stdio.
     .addCommand(serveCommand())

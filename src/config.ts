@@ -4,6 +4,7 @@ import { ownerSchema } from './auth/owner.js';
 import type { DatabaseTarget } from './db/index.js';
 
 export { describeDatabase } from './db/index.js';
+
 import { DEFAULT_LIMITS } from './history/core/limits.js';
 import { LOG_LEVELS } from './logger.js';
 import { defaultDatabasePath } from './paths.js';
@@ -57,7 +58,11 @@ const configSchema = z.object({
     maxMetadataKeys: positiveInt(10_000),
     maxBatchBytes: positiveInt(8 * 1024 * 1024),
     // Below the 10 MiB frame of the MCP SDK's stdio transport, with room for one more message.
-    maxResponseBytes: z.coerce.number().int().min(64 * 1024).max(9 * 1024 * 1024),
+    maxResponseBytes: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(9 * 1024 * 1024),
   }),
   /** Used by `serve --http` only; 0 picks a free port (the start-up log line names it). */
   http: z.object({
@@ -96,7 +101,8 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
     readOnly: flags.readOnly ?? isTrue(env.CHAT_HISTORY_READ_ONLY),
     limits: {
       maxContentBytes: pick(flags.maxContentBytes, 'limits.maxContentBytes') ?? DEFAULT_LIMITS.maxContentBytes,
-      maxMessagesPerCall: pick(flags.maxMessagesPerCall, 'limits.maxMessagesPerCall') ?? DEFAULT_LIMITS.maxMessagesPerCall,
+      maxMessagesPerCall:
+        pick(flags.maxMessagesPerCall, 'limits.maxMessagesPerCall') ?? DEFAULT_LIMITS.maxMessagesPerCall,
       maxMetadataBytes: pick(flags.maxMetadataBytes, 'limits.maxMetadataBytes') ?? DEFAULT_LIMITS.maxMetadataBytes,
       maxMetadataKeys: pick(flags.maxMetadataKeys, 'limits.maxMetadataKeys') ?? DEFAULT_LIMITS.maxMetadataKeys,
       maxBatchBytes: pick(flags.maxBatchBytes, 'limits.maxBatchBytes') ?? DEFAULT_LIMITS.maxBatchBytes,
@@ -124,10 +130,12 @@ function databaseTarget(flags: CliFlags, env: NodeJS.ProcessEnv): DatabaseTarget
   // `source` names the setting in error messages ("cannot open … (set by --db)").
   if (flags.db !== undefined) return { provider: 'sqlite', path: resolve(stripFileScheme(flags.db)), source: '--db' };
   const fromEnv = nonEmpty(env.CHAT_HISTORY_DB);
-  if (fromEnv !== undefined) return { provider: 'sqlite', path: resolve(stripFileScheme(fromEnv)), source: 'CHAT_HISTORY_DB' };
+  if (fromEnv !== undefined)
+    return { provider: 'sqlite', path: resolve(stripFileScheme(fromEnv)), source: 'CHAT_HISTORY_DB' };
   const url = nonEmpty(env.DATABASE_URL)?.trim();
   if (url === undefined) return { provider: 'sqlite', path: defaultDatabasePath(env) };
-  if (url.startsWith('file:')) return { provider: 'sqlite', path: resolve(stripFileScheme(url)), source: 'DATABASE_URL=file:' };
+  if (url.startsWith('file:'))
+    return { provider: 'sqlite', path: resolve(stripFileScheme(url)), source: 'DATABASE_URL=file:' };
   if (/^postgres(ql)?:\/\//i.test(url)) return { provider: 'postgresql', url };
   const scheme = url.includes(':') ? `"${url.split(':')[0]}:"` : 'no scheme';
   throw new ConfigError(

@@ -19,7 +19,12 @@ export interface OpenAccess {
 
 /** The configured database, migrated, behind a HistoryStore: what the server and every command start from. */
 export async function openStore(config: Config, logger: Logger, access: OpenAccess = {}): Promise<OpenStore> {
-  const database = await openDatabase({ target: config.database, busyTimeoutMs: config.busyTimeoutMs, logger, ...access });
+  const database = await openDatabase({
+    target: config.database,
+    busyTimeoutMs: config.busyTimeoutMs,
+    logger,
+    ...access,
+  });
   return {
     store: new HistoryStore(database, config.limits, config.busyTimeoutMs),
     db: database.db,

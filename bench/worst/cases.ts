@@ -78,7 +78,12 @@ async function appendAll(c: Caller, conversationId: string, messages: Msg[], wir
   };
   for (const m of messages) {
     const size = Buffer.byteLength(JSON.stringify(m));
-    if (batch.length >= DEFAULTS.messagesPerCall || bytes + size > wireBudget || batchRawBytes([...batch, m]) > DEFAULTS.batchBytes) await flush();
+    if (
+      batch.length >= DEFAULTS.messagesPerCall ||
+      bytes + size > wireBudget ||
+      batchRawBytes([...batch, m]) > DEFAULTS.batchBytes
+    )
+      await flush();
     batch.push(m);
     bytes += size;
   }
@@ -89,7 +94,8 @@ function batchRawBytes(messages: Msg[]): number {
   let n = 0;
   for (const m of messages) {
     n += Buffer.byteLength(String(m.content ?? ''));
-    for (const call of (m.tool_calls as Array<{ function: { arguments: string } }> | undefined) ?? []) n += Buffer.byteLength(call.function.arguments);
+    for (const call of (m.tool_calls as Array<{ function: { arguments: string } }> | undefined) ?? [])
+      n += Buffer.byteLength(call.function.arguments);
     if (m.metadata !== undefined) n += Buffer.byteLength(JSON.stringify(m.metadata));
   }
   return n;
@@ -97,7 +103,11 @@ function batchRawBytes(messages: Msg[]): number {
 
 /** An assistant message calling `n` tools, then `n` results: a tool round. */
 function toolRound(prefix: string, n: number, args: (j: number) => string, result: (j: number) => string): Msg[] {
-  const calls = Array.from({ length: n }, (_, j) => ({ id: `${prefix}_${j}`, type: 'function', function: { name: 'lookup', arguments: args(j) } }));
+  const calls = Array.from({ length: n }, (_, j) => ({
+    id: `${prefix}_${j}`,
+    type: 'function',
+    function: { name: 'lookup', arguments: args(j) },
+  }));
   return [
     { role: 'assistant', content: null, tool_calls: calls },
     ...calls.map((call, j) => ({ role: 'tool', tool_call_id: call.id, content: result(j) })),
@@ -128,7 +138,17 @@ async function appendOfCalls(attacker: Caller, args: (j: number) => string): Pro
     tool: 'append_messages',
     args: {
       conversation_id: id,
-      messages: [{ role: 'assistant', content: null, tool_calls: all.map((a, j) => ({ id: `r${i}_${j}`, type: 'function', function: { name: 'f', arguments: a } })) }],
+      messages: [
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: all.map((a, j) => ({
+            id: `r${i}_${j}`,
+            type: 'function',
+            function: { name: 'f', arguments: a },
+          })),
+        },
+      ],
     },
   });
 }
@@ -144,7 +164,8 @@ export const WORST_CASES: WorstCase[] = [
     id: 'append-128-calls-words',
     kind: 'index',
     what: 'append_messages: one assistant message, 128 tool calls of 32 KiB of short words (4 MiB)',
-    setup: ({ attacker }) => appendOfCalls(attacker, (j) => JSON.stringify({ q: distinctWords(CALL_ARGS_BYTES - 16, 150 + j) })),
+    setup: ({ attacker }) =>
+      appendOfCalls(attacker, (j) => JSON.stringify({ q: distinctWords(CALL_ARGS_BYTES - 16, 150 + j) })),
   },
   {
     id: 'append-100-runs',
@@ -153,7 +174,10 @@ export const WORST_CASES: WorstCase[] = [
     async setup({ attacker }) {
       const id = await conversation(attacker, 'long runs');
       const contents = Array.from({ length: 100 }, (_, j) => unbrokenLetters(40 * KiB, 300 + j));
-      return () => ({ tool: 'append_messages', args: { conversation_id: id, messages: contents.map((content) => ({ role: 'user', content })) } });
+      return () => ({
+        tool: 'append_messages',
+        args: { conversation_id: id, messages: contents.map((content) => ({ role: 'user', content })) },
+      });
     },
   },
   {
@@ -161,7 +185,10 @@ export const WORST_CASES: WorstCase[] = [
     kind: 'tokens',
     what: 'get_context (max_tokens 2M): one 256 KiB message, one unbroken run of letters',
     async setup({ attacker, runs }) {
-      const ids = await oneMessageEach(attacker, runs, (i) => ({ role: 'user', content: unbrokenLetters(DEFAULTS.contentBytes, 400 + i) }));
+      const ids = await oneMessageEach(attacker, runs, (i) => ({
+        role: 'user',
+        content: unbrokenLetters(DEFAULTS.contentBytes, 400 + i),
+      }));
       return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
     },
   },
@@ -173,7 +200,11 @@ export const WORST_CASES: WorstCase[] = [
       const ids: string[] = [];
       for (let i = 0; i < runs; i++) {
         const id = await conversation(attacker, `cjk ${i}`);
-        await appendAll(attacker, id, Array.from({ length: 16 }, (_, j) => ({ role: 'user', content: unbrokenCjk(128 * KiB, 500 + 16 * i + j) })));
+        await appendAll(
+          attacker,
+          id,
+          Array.from({ length: 16 }, (_, j) => ({ role: 'user', content: unbrokenCjk(128 * KiB, 500 + 16 * i + j) })),
+        );
         ids.push(id);
       }
       return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
@@ -187,7 +218,16 @@ export const WORST_CASES: WorstCase[] = [
       const ids: string[] = [];
       for (let i = 0; i < runs; i++) {
         const id = await conversation(attacker, `dna calls ${i}`);
-        await appendAll(attacker, id, toolRound(`d${i}`, 127, (j) => dna(32 * KiB - 64, 600 + j + i), () => 'ok'));
+        await appendAll(
+          attacker,
+          id,
+          toolRound(
+            `d${i}`,
+            127,
+            (j) => dna(32 * KiB - 64, 600 + j + i),
+            () => 'ok',
+          ),
+        );
         ids.push(id);
       }
       return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
@@ -200,7 +240,10 @@ export const WORST_CASES: WorstCase[] = [
     refused: /the system prompt takes more than \d+ bytes as JSON .*pass include_system false/,
     async setup({ attacker }) {
       const id = await conversation(attacker, 'huge system prompt');
-      const system = Array.from({ length: 16 }, (_, j) => ({ role: 'system', content: escapeHeavy(DEFAULTS.contentBytes, 700 + j) }));
+      const system = Array.from({ length: 16 }, (_, j) => ({
+        role: 'system',
+        content: escapeHeavy(DEFAULTS.contentBytes, 700 + j),
+      }));
       await appendAll(attacker, id, [...system, { role: 'user', content: 'hello' }]);
       return () => ({ tool: 'get_context', args: { conversation_id: id, max_tokens: MAX_TOKENS } });
     },
@@ -212,7 +255,10 @@ export const WORST_CASES: WorstCase[] = [
     async setup({ attacker }) {
       const id = await conversation(attacker, 'summary');
       await appendAll(attacker, id, [{ role: 'user', content: 'hi' }]);
-      return (i) => ({ tool: 'set_summary', args: { conversation_id: id, through_seq: 1, summary: unbrokenCjk(DEFAULTS.contentBytes, 800 + i) } });
+      return (i) => ({
+        tool: 'set_summary',
+        args: { conversation_id: id, through_seq: 1, summary: unbrokenCjk(DEFAULTS.contentBytes, 800 + i) },
+      });
     },
   },
   {
@@ -220,7 +266,10 @@ export const WORST_CASES: WorstCase[] = [
     kind: 'tokens',
     what: 'prompt resume_conversation: one 256 KiB message of CJK without a break',
     async setup({ attacker, runs }) {
-      const ids = await oneMessageEach(attacker, runs, (i) => ({ role: 'user', content: unbrokenCjk(DEFAULTS.contentBytes, 900 + i) }));
+      const ids = await oneMessageEach(attacker, runs, (i) => ({
+        role: 'user',
+        content: unbrokenCjk(DEFAULTS.contentBytes, 900 + i),
+      }));
       return (i) => ({ prompt: 'resume_conversation', args: { conversation_id: ids[i]! } });
     },
   },
@@ -229,7 +278,10 @@ export const WORST_CASES: WorstCase[] = [
     kind: 'response',
     what: 'create_conversation: 16 KiB of escape-heavy metadata, a 500-character escape-heavy title',
     async setup() {
-      return (i) => ({ tool: 'create_conversation', args: { title: `${i}`.padEnd(500, '\u0005'), metadata: { blob: escapeHeavy(2600, 1800 + i) } } });
+      return (i) => ({
+        tool: 'create_conversation',
+        args: { title: `${i}`.padEnd(500, '\u0005'), metadata: { blob: escapeHeavy(2600, 1800 + i) } },
+      });
     },
   },
   {
@@ -238,7 +290,10 @@ export const WORST_CASES: WorstCase[] = [
     what: 'update_conversation: the same, replacing both',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'to update');
-      return (i) => ({ tool: 'update_conversation', args: { conversation_id: id, title: `${i}`.padEnd(500, '"'), metadata: { blob: escapeHeavy(2600, 1900 + i) } } });
+      return (i) => ({
+        tool: 'update_conversation',
+        args: { conversation_id: id, title: `${i}`.padEnd(500, '"'), metadata: { blob: escapeHeavy(2600, 1900 + i) } },
+      });
     },
   },
   {
@@ -246,7 +301,12 @@ export const WORST_CASES: WorstCase[] = [
     kind: 'response',
     what: 'get_conversation: a conversation with 16 KiB of escape-heavy metadata',
     async setup({ attacker }) {
-      const id = (await attacker.call('create_conversation', { title: '\\'.repeat(500), metadata: { blob: escapeHeavy(2600, 2000) } })).conversation.id;
+      const id = (
+        await attacker.call('create_conversation', {
+          title: '\\'.repeat(500),
+          metadata: { blob: escapeHeavy(2600, 2000) },
+        })
+      ).conversation.id;
       return () => ({ tool: 'get_conversation', args: { conversation_id: id } });
     },
   },
@@ -265,7 +325,16 @@ export const WORST_CASES: WorstCase[] = [
     what: 'get_history (default page): 50 tool results of 80 KiB escape-heavy text',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'escape-heavy results');
-      await appendAll(attacker, id, toolRound('e', 50, () => '{}', (j) => escapeHeavy(80 * KiB, 1000 + j)));
+      await appendAll(
+        attacker,
+        id,
+        toolRound(
+          'e',
+          50,
+          () => '{}',
+          (j) => escapeHeavy(80 * KiB, 1000 + j),
+        ),
+      );
       return () => ({ tool: 'get_history', args: { conversation_id: id } });
     },
   },
@@ -279,9 +348,16 @@ export const WORST_CASES: WorstCase[] = [
       const wide = Array.from({ length: 100 }, (_, m) => ({
         role: 'assistant',
         content: null,
-        tool_calls: Array.from({ length: 128 }, (_, j) => ({ id: `w${m}_${j}`, type: 'function', function: { name: 'f', arguments: '{}' } })),
+        tool_calls: Array.from({ length: 128 }, (_, j) => ({
+          id: `w${m}_${j}`,
+          type: 'function',
+          function: { name: 'f', arguments: '{}' },
+        })),
       }));
-      await appendAll(attacker, id, [...wide, ...Array.from({ length: 400 }, (_, k) => ({ role: 'user', content: `message ${k}` }))]);
+      await appendAll(attacker, id, [
+        ...wide,
+        ...Array.from({ length: 400 }, (_, k) => ({ role: 'user', content: `message ${k}` })),
+      ]);
       return () => ({ tool: 'get_history', args: { conversation_id: id, limit: DEFAULTS.historyMax } });
     },
   },
@@ -291,7 +367,16 @@ export const WORST_CASES: WorstCase[] = [
     what: 'resources/read conversation://{id}: the page above as pretty JSON',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'escape-heavy resource');
-      await appendAll(attacker, id, toolRound('e', 50, () => '{}', (j) => escapeHeavy(80 * KiB, 1100 + j)));
+      await appendAll(
+        attacker,
+        id,
+        toolRound(
+          'e',
+          50,
+          () => '{}',
+          (j) => escapeHeavy(80 * KiB, 1100 + j),
+        ),
+      );
       return () => ({ resource: `conversation://${id}` });
     },
   },
@@ -312,28 +397,43 @@ export const WORST_CASES: WorstCase[] = [
     async setup({ attacker }) {
       const id = await conversation(attacker, 'many qq');
       await appendAll(attacker, id, [{ role: 'user', content: repeated('qq', DEFAULTS.contentBytes) }]);
-      return () => ({ tool: 'search_messages', args: { query: repeated('qq', DEFAULTS.queryChars - 3).trimEnd() + '*' } });
+      return () => ({
+        tool: 'search_messages',
+        args: { query: repeated('qq', DEFAULTS.queryChars - 3).trimEnd() + '*' },
+      });
     },
   },
   {
     id: 'search-prefixes',
     kind: 'search',
-    what: 'search_messages by an owner with no data: 4 prefixes matching every word of another owner\'s 4 MiB vocabulary',
+    what: "search_messages by an owner with no data: 4 prefixes matching every word of another owner's 4 MiB vocabulary",
     async setup({ bystander }) {
       const id = await conversation(bystander, 'vocabulary');
       const starts = ['qa', 'qb', 'qc', 'qd'];
-      const words = (j: number) => distinctWords(40 * KiB, 1200 + j).split(' ').map((w, k) => `${starts[k % 4]}${w}`).join(' ');
-      await appendAll(bystander, id, Array.from({ length: 100 }, (_, j) => ({ role: 'user', content: words(j) })));
+      const words = (j: number) =>
+        distinctWords(40 * KiB, 1200 + j)
+          .split(' ')
+          .map((w, k) => `${starts[k % 4]}${w}`)
+          .join(' ');
+      await appendAll(
+        bystander,
+        id,
+        Array.from({ length: 100 }, (_, j) => ({ role: 'user', content: words(j) })),
+      );
       return () => ({ tool: 'search_messages', args: { query: starts.map((p) => `${p}*`).join(' ') } });
     },
   },
   {
     id: 'search-common',
     kind: 'search',
-    what: 'search_messages by an owner with no data: a word in each of another owner\'s 20,000 messages',
+    what: "search_messages by an owner with no data: a word in each of another owner's 20,000 messages",
     async setup({ bystander }) {
       const id = await conversation(bystander, 'common word');
-      await appendAll(bystander, id, Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `the usual words ${k}` })));
+      await appendAll(
+        bystander,
+        id,
+        Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `the usual words ${k}` })),
+      );
       return () => ({ tool: 'search_messages', args: { query: 'usual words the' } });
     },
   },
@@ -353,7 +453,11 @@ export const WORST_CASES: WorstCase[] = [
     what: 'search_messages (limit 100): hits whose matched word is 40 KiB long',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'long words');
-      await appendAll(attacker, id, Array.from({ length: 100 }, (_, j) => ({ role: 'user', content: `zq${unbrokenLetters(40 * KiB, 1300 + j)}` })));
+      await appendAll(
+        attacker,
+        id,
+        Array.from({ length: 100 }, (_, j) => ({ role: 'user', content: `zq${unbrokenLetters(40 * KiB, 1300 + j)}` })),
+      );
       return () => ({ tool: 'search_messages', args: { query: 'zq', limit: DEFAULTS.searchMax } });
     },
   },
@@ -364,7 +468,10 @@ export const WORST_CASES: WorstCase[] = [
     async setup({ attacker }) {
       for (let i = 0; i < DEFAULTS.listMax; i++) {
         // Stored JSON counts escapes: 16 KiB of JSON holds ~2,700 control characters.
-        await attacker.call('create_conversation', { title: `t${i}`.padEnd(500, '\u0001'), metadata: { blob: escapeHeavy(2600, 1400 + i) } });
+        await attacker.call('create_conversation', {
+          title: `t${i}`.padEnd(500, '\u0001'),
+          metadata: { blob: escapeHeavy(2600, 1400 + i) },
+        });
       }
       return () => ({ tool: 'list_conversations', args: { limit: DEFAULTS.listMax } });
     },
@@ -396,7 +503,11 @@ export const WORST_CASES: WorstCase[] = [
     async setup({ attacker }) {
       const id = await conversation(attacker, 'metadata-heavy');
       const meta = (k: number) => ({ note: unbrokenLetters(16 * KiB - 64, 1500 + (k % 50)) });
-      await appendAll(attacker, id, Array.from({ length: 2000 }, (_, k) => ({ role: 'user', content: `m${k}`, metadata: meta(k) })));
+      await appendAll(
+        attacker,
+        id,
+        Array.from({ length: 2000 }, (_, k) => ({ role: 'user', content: `m${k}`, metadata: meta(k) })),
+      );
       return () => ({ tool: 'export_conversation', args: { conversation_id: id, format: 'json' } });
     },
   },
@@ -406,10 +517,22 @@ export const WORST_CASES: WorstCase[] = [
     what: 'export_conversation (markdown, the page of one 256 KiB escape-heavy tool result)',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'escape-heavy export');
-      await appendAll(attacker, id, toolRound('x', 1, () => '{}', () => escapeHeavy(DEFAULTS.contentBytes, 1600)));
+      await appendAll(
+        attacker,
+        id,
+        toolRound(
+          'x',
+          1,
+          () => '{}',
+          () => escapeHeavy(DEFAULTS.contentBytes, 1600),
+        ),
+      );
       // The first page holds the call; the next one the result, alone (it is over a page).
       const first = await attacker.call('export_conversation', { conversation_id: id, format: 'markdown' });
-      return () => ({ tool: 'export_conversation', args: { conversation_id: id, format: 'markdown', cursor: first.next_cursor } });
+      return () => ({
+        tool: 'export_conversation',
+        args: { conversation_id: id, format: 'markdown', cursor: first.next_cursor },
+      });
     },
   },
   {
@@ -418,7 +541,10 @@ export const WORST_CASES: WorstCase[] = [
     what: 'prompt summarize_conversation: a first message of 256 KiB escape-heavy text',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'escape-heavy summarize');
-      await appendAll(attacker, id, [{ role: 'user', content: escapeHeavy(DEFAULTS.contentBytes, 1700) }, { role: 'assistant', content: 'ok' }]);
+      await appendAll(attacker, id, [
+        { role: 'user', content: escapeHeavy(DEFAULTS.contentBytes, 1700) },
+        { role: 'assistant', content: 'ok' },
+      ]);
       return () => ({ prompt: 'summarize_conversation', args: { conversation_id: id } });
     },
   },
@@ -428,7 +554,15 @@ export const WORST_CASES: WorstCase[] = [
     what: 'import_conversation: 10,000 messages (the import maximum), tool rounds included',
     async setup() {
       const messages: Msg[] = [];
-      for (let r = 0; messages.length < 10_000; r++) messages.push(...toolRound(`i${r}`, 3, (j) => `{"n":${j}}`, () => 'result'));
+      for (let r = 0; messages.length < 10_000; r++)
+        messages.push(
+          ...toolRound(
+            `i${r}`,
+            3,
+            (j) => `{"n":${j}}`,
+            () => 'result',
+          ),
+        );
       return () => ({ tool: 'import_conversation', args: { format: 'openai', data: messages.slice(0, 10_000) } });
     },
   },
@@ -438,7 +572,14 @@ export const WORST_CASES: WorstCase[] = [
     what: 'fork_conversation: a copy of 20,000 messages',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'long conversation');
-      await appendAll(attacker, id, Array.from({ length: 20_000 }, (_, k) => ({ role: k % 2 ? 'assistant' : 'user', content: `message ${k} ${'x'.repeat(100)}` })));
+      await appendAll(
+        attacker,
+        id,
+        Array.from({ length: 20_000 }, (_, k) => ({
+          role: k % 2 ? 'assistant' : 'user',
+          content: `message ${k} ${'x'.repeat(100)}`,
+        })),
+      );
       return () => ({ tool: 'fork_conversation', args: { conversation_id: id } });
     },
   },
@@ -450,7 +591,11 @@ export const WORST_CASES: WorstCase[] = [
       const ids: string[] = [];
       for (let i = 0; i < runs; i++) {
         const id = await conversation(attacker, `rewind ${i}`);
-        await appendAll(attacker, id, Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })));
+        await appendAll(
+          attacker,
+          id,
+          Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })),
+        );
         ids.push(id);
       }
       return (i) => ({ tool: 'delete_messages', args: { conversation_id: ids[i]!, from_seq: 1 } });
@@ -464,7 +609,11 @@ export const WORST_CASES: WorstCase[] = [
       const ids: string[] = [];
       for (let i = 0; i < runs; i++) {
         const id = await conversation(attacker, `delete ${i}`);
-        await appendAll(attacker, id, Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })));
+        await appendAll(
+          attacker,
+          id,
+          Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })),
+        );
         ids.push(id);
       }
       return (i) => ({ tool: 'delete_conversation', args: { conversation_id: ids[i]! } });

@@ -11,7 +11,12 @@ import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, GetPromptResultSchema, ReadResourceResultSchema, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolResultSchema,
+  GetPromptResultSchema,
+  ReadResourceResultSchema,
+  ResultSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Caller, Request, WorstCase } from './cases.js';
 
 export type Target = { provider: 'sqlite'; path: string } | { provider: 'postgresql'; url: string };
@@ -61,17 +66,25 @@ interface Session {
 
 function dbArgs(target: Target): { args: string[]; env: NodeJS.ProcessEnv } {
   const env = { ...process.env, LOG_LEVEL: '', CHAT_HISTORY_DB: '', DATABASE_URL: '' };
-  return target.provider === 'sqlite' ? { args: ['--db', target.path], env } : { args: [], env: { ...env, DATABASE_URL: target.url } };
+  return target.provider === 'sqlite'
+    ? { args: ['--db', target.path], env }
+    : { args: [], env: { ...env, DATABASE_URL: target.url } };
 }
 
 function createToken(cli: string, target: Target, owner: string): string {
   const db = dbArgs(target);
-  const r = spawnSync(process.execPath, [cli, 'token', 'create', '--owner', owner, ...db.args], { encoding: 'utf8', env: db.env });
+  const r = spawnSync(process.execPath, [cli, 'token', 'create', '--owner', owner, ...db.args], {
+    encoding: 'utf8',
+    env: db.env,
+  });
   if (r.status !== 0) throw new Error(`token create failed: ${r.stderr}`);
   return r.stdout.trim();
 }
 
-async function startHttp(cli: string, target: Target): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+async function startHttp(
+  cli: string,
+  target: Target,
+): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
   const db = dbArgs(target);
   const child = spawn(process.execPath, [cli, 'serve', '--http', '--port', '0', '--log-level', 'info', ...db.args], {
     env: db.env,
@@ -95,16 +108,30 @@ function sessionOf(client: Client): Session {
     const started = performance.now();
     try {
       if ('tool' in request) {
-        const result = await client.request({ method: 'tools/call', params: { name: request.tool, arguments: request.args } }, CallToolResultSchema, options);
+        const result = await client.request(
+          { method: 'tools/call', params: { name: request.tool, arguments: request.args } },
+          CallToolResultSchema,
+          options,
+        );
         const ms = performance.now() - started;
-        const error = result.isError ? String((result.content[0] as { text?: string } | undefined)?.text ?? 'isError') : null;
+        const error = result.isError
+          ? String((result.content[0] as { text?: string } | undefined)?.text ?? 'isError')
+          : null;
         return { ms, bytes: Buffer.byteLength(JSON.stringify(result)), error };
       }
       const result =
         'resource' in request
-          ? await client.request({ method: 'resources/read', params: { uri: request.resource } }, ReadResourceResultSchema, options)
+          ? await client.request(
+              { method: 'resources/read', params: { uri: request.resource } },
+              ReadResourceResultSchema,
+              options,
+            )
           : 'prompt' in request
-            ? await client.request({ method: 'prompts/get', params: { name: request.prompt, arguments: request.args } }, GetPromptResultSchema, options)
+            ? await client.request(
+                { method: 'prompts/get', params: { name: request.prompt, arguments: request.args } },
+                GetPromptResultSchema,
+                options,
+              )
             : await client.request({ method: request.method, params: request.params } as never, ResultSchema, options);
       return { ms: performance.now() - started, bytes: Buffer.byteLength(JSON.stringify(result)), error: null };
     } catch (err) {
@@ -114,8 +141,13 @@ function sessionOf(client: Client): Session {
   return {
     caller: {
       async call(name, args) {
-        const outcome = await client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, { timeout: 600_000 });
-        if (outcome.isError) throw new Error(`${name} failed during setup: ${JSON.stringify(outcome.content).slice(0, 300)}`);
+        const outcome = await client.request(
+          { method: 'tools/call', params: { name, arguments: args } },
+          CallToolResultSchema,
+          { timeout: 600_000 },
+        );
+        if (outcome.isError)
+          throw new Error(`${name} failed during setup: ${JSON.stringify(outcome.content).slice(0, 300)}`);
         return outcome.structuredContent;
       },
     },
@@ -128,13 +160,18 @@ function sessionOf(client: Client): Session {
 }
 
 async function httpSession(url: string, secret: string): Promise<Session> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${secret}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: { Authorization: `Bearer ${secret}` } },
+  });
   const client = new Client({ name: 'worst-case', version: '1.0.0' });
   await client.connect(transport);
   return sessionOf(client);
 }
 
-async function stdioSession(cli: string, target: Target): Promise<{ session: Session; pid: number; stderr: () => string }> {
+async function stdioSession(
+  cli: string,
+  target: Target,
+): Promise<{ session: Session; pid: number; stderr: () => string }> {
   const db = dbArgs(target);
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -159,7 +196,10 @@ function rssMb(pid: number): number {
 }
 
 /** Runs `work` while `probe` repeats back to back; returns the longest probe (ms). */
-async function whileProbing<T>(probe: (() => Promise<unknown>) | undefined, work: () => Promise<T>): Promise<{ value: T; maxMs: number | null }> {
+async function whileProbing<T>(
+  probe: (() => Promise<unknown>) | undefined,
+  work: () => Promise<T>,
+): Promise<{ value: T; maxMs: number | null }> {
   if (probe === undefined) return { value: await work(), maxMs: null };
   let running = true;
   let maxMs = 0;
@@ -197,7 +237,14 @@ interface Started {
 async function start(o: HarnessOptions, tokens: { alice: string; bob: string } | undefined): Promise<Started> {
   if (o.transport === 'stdio') {
     const started = await stdioSession(o.cli, o.target);
-    return { attacker: started.session, bystander: started.session, pid: started.pid, health: undefined, stderr: started.stderr, stop: () => started.session.close() };
+    return {
+      attacker: started.session,
+      bystander: started.session,
+      pid: started.pid,
+      health: undefined,
+      stderr: started.stderr,
+      stop: () => started.session.close(),
+    };
   }
   const server = await startHttp(o.cli, o.target);
   const attacker = await httpSession(server.url, tokens!.alice);
@@ -222,7 +269,10 @@ async function start(o: HarnessOptions, tokens: { alice: string; bob: string } |
 export async function runWorstCases(o: HarnessOptions): Promise<CaseResult[]> {
   const log = o.log ?? (() => {});
   const timeout = o.requestTimeoutMs ?? 120_000;
-  const tokens = o.transport === 'http' ? { alice: createToken(o.cli, o.target, 'alice'), bob: createToken(o.cli, o.target, 'bob') } : undefined;
+  const tokens =
+    o.transport === 'http'
+      ? { alice: createToken(o.cli, o.target, 'alice'), bob: createToken(o.cli, o.target, 'bob') }
+      : undefined;
   let s = await start(o, tokens);
   const results: CaseResult[] = [];
   try {
@@ -238,7 +288,9 @@ export async function runWorstCases(o: HarnessOptions): Promise<CaseResult[]> {
       const bystanderPing = o.transport === 'http' ? () => s.bystander.ping() : undefined;
       try {
         for (let i = 0; i < o.runs; i++) {
-          const probed = await whileProbing(bystanderPing, () => whileProbing(s.health, () => s.attacker.send(request(i), timeout)));
+          const probed = await whileProbing(bystanderPing, () =>
+            whileProbing(s.health, () => s.attacker.send(request(i), timeout)),
+          );
           outcomes.push(probed.value.value);
           if (probed.maxMs !== null) bystanderMaxMs = Math.max(bystanderMaxMs ?? 0, probed.maxMs);
           if (probed.value.maxMs !== null) healthMaxMs = Math.max(healthMaxMs ?? 0, probed.value.maxMs);
@@ -247,10 +299,22 @@ export async function runWorstCases(o: HarnessOptions): Promise<CaseResult[]> {
         clearInterval(rssTimer);
       }
       const sessionAlive = await Promise.race([
-        s.attacker.ping().then(() => true, () => false),
+        s.attacker.ping().then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((r) => setTimeout(() => r(false), 30_000).unref()),
       ]);
-      results.push({ id: c.id, kind: c.kind, what: c.what, outcomes, bystanderMaxMs, healthMaxMs, rssPeakMb, sessionAlive });
+      results.push({
+        id: c.id,
+        kind: c.kind,
+        what: c.what,
+        outcomes,
+        bystanderMaxMs,
+        healthMaxMs,
+        rssPeakMb,
+        sessionAlive,
+      });
       const last = outcomes.at(-1)!;
       log(
         `${c.id}: ${outcomes.map((x) => Math.round(x.ms)).join('/')} ms, ${last.bytes} bytes, bystander max ${bystanderMaxMs === null ? '-' : Math.round(bystanderMaxMs)} ms, ` +

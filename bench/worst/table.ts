@@ -7,7 +7,8 @@ function median(values: number[]): number {
 }
 
 const ms = (x: number | null) => (x === null ? '-' : x < 10 ? x.toFixed(1) : String(Math.round(x)));
-const kb = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`);
+const kb = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 
 export function printWorstTable(results: readonly CaseResult[], out: NodeJS.WritableStream = process.stdout): void {
   const rows = [
@@ -23,7 +24,8 @@ export function printWorstTable(results: readonly CaseResult[], out: NodeJS.Writ
         ms(r.healthMaxMs),
         kb(Math.max(...r.outcomes.map((o) => o.bytes))),
         String(r.rssPeakMb),
-        (r.sessionAlive ? '' : 'SESSION LOST; ') + (error === undefined ? 'ok' : error.slice(0, 60).replace(/\s+/g, ' ')),
+        (r.sessionAlive ? '' : 'SESSION LOST; ') +
+          (error === undefined ? 'ok' : error.slice(0, 60).replace(/\s+/g, ' ')),
       ];
     }),
   ];

@@ -48,11 +48,22 @@ export class TokenStore {
   constructor(private readonly db: HistoryDb) {}
 
   /** A new token. The returned secret exists nowhere else: it cannot be shown again. */
-  async create(input: { owner: string; name?: string; service?: boolean }): Promise<{ secret: string; token: TokenInfo }> {
+  async create(input: {
+    owner: string;
+    name?: string;
+    service?: boolean;
+  }): Promise<{ secret: string; token: TokenInfo }> {
     const { owner, name, service } = parse(createSchema, input);
     const secret = SECRET_PREFIX + randomBytes(32).toString('base64url');
     const token = await this.db.accessToken.create({
-      data: { id: newTokenId(), owner, name: name ?? null, tokenHash: hashSecret(secret), service, createdAt: new Date() },
+      data: {
+        id: newTokenId(),
+        owner,
+        name: name ?? null,
+        tokenHash: hashSecret(secret),
+        service,
+        createdAt: new Date(),
+      },
       select: PUBLIC_FIELDS,
     });
     return { secret, token };

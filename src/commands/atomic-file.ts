@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream, existsSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { chmod, open, rename, unlink } from 'node:fs/promises';
-import { once } from 'node:events';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CommandError } from './run-command.js';
@@ -39,7 +39,9 @@ export async function createAtomicFile(target: string): Promise<AtomicFile> {
   try {
     await once(stream, 'open');
   } catch (err) {
-    throw new CommandError(`cannot write ${target}: ${(err as Error).message} (the export writes a temporary file beside it, then renames it)`);
+    throw new CommandError(
+      `cannot write ${target}: ${(err as Error).message} (the export writes a temporary file beside it, then renames it)`,
+    );
   }
   // A write error is kept on the stream (`errored`) and fails commit(); without a listener
   // it would be an uncaught exception — also for writes cut short by abort().
@@ -55,7 +57,9 @@ export async function createAtomicFile(target: string): Promise<AtomicFile> {
   const onSignal = (signal: keyof typeof SIGNALS) => {
     stream.destroy();
     removeTemp();
-    process.stderr.write(`chat-history-mcp export: interrupted by ${signal}; ${target} ${existed ? 'was left as it was' : 'was not created'}\n`);
+    process.stderr.write(
+      `chat-history-mcp export: interrupted by ${signal}; ${target} ${existed ? 'was left as it was' : 'was not created'}\n`,
+    );
     process.exit(SIGNALS[signal]);
   };
   const handlers = Object.keys(SIGNALS).map((signal) => {

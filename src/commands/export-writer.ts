@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { HistoryError } from '../history/core/errors.js';
-import { JSON_FORMAT_TAG, JSON_FORMAT_VERSION } from '../history/transfer/formats/json.js';
-import { concatPages, type ExportFormat, type Rendered } from '../history/transfer/formats/index.js';
 import type { OwnerHistory } from '../history/store.js';
+import { concatPages, type ExportFormat, type Rendered } from '../history/transfer/formats/index.js';
+import { JSON_FORMAT_TAG, JSON_FORMAT_VERSION } from '../history/transfer/formats/json.js';
 import { progress } from './progress.js';
 
 export interface ExportJob {
@@ -75,7 +75,11 @@ async function exportWhole(history: OwnerHistory, conversationId: string, format
   const pages: Rendered[] = [];
   let cursor: string | undefined;
   do {
-    const page = await history.exportConversation({ conversation_id: conversationId, format, ...(cursor && { cursor }) });
+    const page = await history.exportConversation({
+      conversation_id: conversationId,
+      format,
+      ...(cursor && { cursor }),
+    });
     pages.push(page.text !== undefined ? { text: page.text } : { data: page.data });
     cursor = page.next_cursor ?? undefined;
   } while (cursor !== undefined);

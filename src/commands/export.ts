@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import type { CliFlags } from '../config.js';
-import { EXPORT_FORMATS, type ExportFormat } from '../history/transfer/formats/index.js';
 import type { OwnerHistory } from '../history/store.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../history/transfer/formats/index.js';
 import { createAtomicFile } from './atomic-file.js';
-import { CommandError, openHistory, runCommand } from './run-command.js';
 import { writeExport } from './export-writer.js';
+import { CommandError, openHistory, runCommand } from './run-command.js';
 
 interface ExportOptions {
   format: ExportFormat;
@@ -21,14 +21,18 @@ export function exportCommand(): Command {
     .argument('[conversation-id]', 'the conversation to export')
     .option('--all', 'export every conversation of the owner')
     .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('json'))
-    .option('-o, --output <file>', 'write to this file instead of stdout; an existing file is replaced only once the export is complete')
+    .option(
+      '-o, --output <file>',
+      'write to this file instead of stdout; an existing file is replaced only once the export is complete',
+    )
     .action((id: string | undefined, options: ExportOptions, cmd: Command) =>
       runCommand('export', () => exportAction(id, options, cmd.optsWithGlobals<CliFlags>())),
     );
 }
 
 async function exportAction(id: string | undefined, options: ExportOptions, flags: CliFlags): Promise<void> {
-  if ((id === undefined) === (options.all !== true)) throw new CommandError('give a conversation id or --all (not both)');
+  if ((id === undefined) === (options.all !== true))
+    throw new CommandError('give a conversation id or --all (not both)');
   const all = options.all === true;
   if (all && options.format !== 'json' && options.format !== 'markdown') {
     throw new CommandError(`--all writes json or markdown; export ${options.format} one conversation at a time`);
@@ -49,7 +53,9 @@ async function exportAction(id: string | undefined, options: ExportOptions, flag
   } catch (err) {
     if (file !== undefined) {
       await file.abort();
-      process.stderr.write(`chat-history-mcp export: ${options.output} ${file.existed ? 'was left as it was' : 'was not created'}\n`);
+      process.stderr.write(
+        `chat-history-mcp export: ${options.output} ${file.existed ? 'was left as it was' : 'was not created'}\n`,
+      );
     }
     throw err;
   }

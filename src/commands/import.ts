@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { CliFlags } from '../config.js';
-import { JSON_FORMAT_TAG } from '../history/transfer/formats/json.js';
-import { IMPORT_FORMATS, type ImportFormat } from '../history/transfer/formats/index.js';
 import { HistoryError } from '../history/core/errors.js';
-import { CommandError, openHistory, runCommand } from './run-command.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../history/transfer/formats/index.js';
+import { JSON_FORMAT_TAG } from '../history/transfer/formats/json.js';
 import { progress } from './progress.js';
+import { CommandError, openHistory, runCommand } from './run-command.js';
 
 interface ImportOptions {
   format?: ImportFormat;
@@ -19,7 +19,11 @@ export function importCommand(): Command {
         'imported whole or not at all. Prints one JSON line per new conversation.',
     )
     .argument('<file>', 'the file to import')
-    .addOption(new Option('--format <format>', 'format of FILE (inferred from its content when omitted)').choices(IMPORT_FORMATS))
+    .addOption(
+      new Option('--format <format>', 'format of FILE (inferred from its content when omitted)').choices(
+        IMPORT_FORMATS,
+      ),
+    )
     .action((file: string, options: ImportOptions, cmd: Command) =>
       runCommand('import', () => importAction(file, options, cmd.optsWithGlobals<CliFlags>())),
     );
@@ -28,13 +32,16 @@ export function importCommand(): Command {
 async function importAction(file: string, options: ImportOptions, flags: CliFlags): Promise<void> {
   const data = readJson(file);
   const format = options.format ?? inferFormat(data);
-  if (format === undefined) throw new CommandError(`cannot tell the format of ${file}: pass --format ${IMPORT_FORMATS.join('|')}`);
+  if (format === undefined)
+    throw new CommandError(`cannot tell the format of ${file}: pass --format ${IMPORT_FORMATS.join('|')}`);
   // The --all document holds many conversations; each is imported on its own, oldest
   // activity first, so that the restored list shows them in the original order.
   const all = format === 'json' && isObject(data) && Array.isArray(data.conversations) ? data : undefined;
   const entries = all?.conversations as unknown[] | undefined;
   const items =
-    all === undefined ? [data] : entries!.map((e) => (isObject(e) ? { format: all.format, version: all.version, ...e } : e)).reverse();
+    all === undefined
+      ? [data]
+      : entries!.map((e) => (isObject(e) ? { format: all.format, version: all.version, ...e } : e)).reverse();
 
   const { history, close } = await openHistory(flags);
   try {
@@ -44,11 +51,15 @@ async function importAction(file: string, options: ImportOptions, flags: CliFlag
       try {
         const c = await history.importConversation({ format, data: item });
         // Not MCP mode: a command's result goes to stdout, one JSON line per conversation.
-        process.stdout.write(`${JSON.stringify({ conversation_id: c.id, message_count: c.message_count, key: c.key, title: c.title })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ conversation_id: c.id, message_count: c.message_count, key: c.key, title: c.title })}\n`,
+        );
       } catch (err) {
         if (!(err instanceof HistoryError) || entries === undefined) throw err;
         const index = entries.length - 1 - done;
-        throw new CommandError(`conversations[${index}]: ${err.message}\n(${done} of ${items.length} conversations were imported before this one)`);
+        throw new CommandError(
+          `conversations[${index}]: ${err.message}\n(${done} of ${items.length} conversations were imported before this one)`,
+        );
       }
       bar.tick(done + 1);
     }
@@ -68,7 +79,9 @@ function readJson(file: string): Record<string, unknown> | unknown[] | null {
     // Editors on Windows (and PowerShell's Out-File) start UTF-8 files with a byte-order mark.
     return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as Record<string, unknown> | unknown[] | null;
   } catch {
-    throw new CommandError(`${file} is not JSON: import reads ${IMPORT_FORMATS.join(', ')} (markdown cannot be imported)`);
+    throw new CommandError(
+      `${file} is not JSON: import reads ${IMPORT_FORMATS.join(', ')} (markdown cannot be imported)`,
+    );
   }
 }
 
@@ -88,6 +101,8 @@ function inferFormat(data: unknown): ImportFormat | undefined {
   if (!Array.isArray(data.messages)) return undefined;
   if (typeof data.system === 'string' || Array.isArray(data.system)) return 'anthropic';
   const anthropicBlock = (b: unknown) => isObject(b) && (b.type === 'tool_use' || b.type === 'tool_result');
-  const isAnthropic = data.messages.some((m) => isObject(m) && Array.isArray(m.content) && m.content.some(anthropicBlock));
+  const isAnthropic = data.messages.some(
+    (m) => isObject(m) && Array.isArray(m.content) && m.content.some(anthropicBlock),
+  );
   return isAnthropic ? 'anthropic' : 'openai';
 }

@@ -9,7 +9,10 @@ import { type OpenAccess, openStore } from '../open-store.js';
  * server (--db, --owner, limits …). Commands log only warnings unless --log-level or
  * LOG_LEVEL asks for more, so their progress lines are not buried in start-up logs.
  */
-export async function openHistory(flags: CliFlags, access: OpenAccess = {}): Promise<{ history: OwnerHistory; close: () => Promise<void> }> {
+export async function openHistory(
+  flags: CliFlags,
+  access: OpenAccess = {},
+): Promise<{ history: OwnerHistory; close: () => Promise<void> }> {
   const quiet = flags.logLevel === undefined && (process.env.LOG_LEVEL ?? '').trim() === '';
   const config = loadConfig(quiet ? { ...flags, logLevel: 'warn' } : flags);
   const logger = createLogger(config.logLevel);

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { TokenStore } from '../auth/tokens.js';
 import { type CliFlags, type Config, describeDatabase, loadConfig } from '../config.js';
+import { maxRequestBytes } from '../history/core/limits.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createServer } from '../mcp/server.js';
-import { openStore, type OpenStore } from '../open-store.js';
-import { maxRequestBytes } from '../history/core/limits.js';
+import { type OpenStore, openStore } from '../open-store.js';
 import { serveStdio } from '../transports/stdio.js';
 import { packageVersion } from '../version.js';
 
@@ -22,7 +22,9 @@ export function serveCommand(): Command {
     .option('--http', 'serve Streamable HTTP instead of stdio')
     .option('--port <port>', 'HTTP port, 0 for any free one (env CHAT_HISTORY_HTTP_PORT; default 8808)')
     .option('--host <host>', 'HTTP bind address (env CHAT_HISTORY_HTTP_HOST; default 127.0.0.1)')
-    .action((options: ServeOptions, cmd: Command) => serveAction(cmd.optsWithGlobals<CliFlags & ServeOptions>(), options.http === true));
+    .action((options: ServeOptions, cmd: Command) =>
+      serveAction(cmd.optsWithGlobals<CliFlags & ServeOptions>(), options.http === true),
+    );
 }
 
 export async function serveAction(flags: CliFlags, http: boolean): Promise<void> {
@@ -54,8 +56,18 @@ function stopper(logger: Logger, closeAll: () => Promise<void>): (reason: string
   return stop;
 }
 
-async function serveStdioUntilDone(config: Config, logger: Logger, version: string, database: OpenStore): Promise<void> {
-  const { server, close } = createServer({ history: database.store.forOwner(config.owner), logger, version, readOnly: config.readOnly });
+async function serveStdioUntilDone(
+  config: Config,
+  logger: Logger,
+  version: string,
+  database: OpenStore,
+): Promise<void> {
+  const { server, close } = createServer({
+    history: database.store.forOwner(config.owner),
+    logger,
+    version,
+    readOnly: config.readOnly,
+  });
   const stop = stopper(logger, async () => {
     await close();
     await database.close();
@@ -63,7 +75,13 @@ async function serveStdioUntilDone(config: Config, logger: Logger, version: stri
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   });
   logger.info(
-    { version, db: describeDatabase(config.database), owner: config.owner, readOnly: config.readOnly, transport: 'stdio' },
+    {
+      version,
+      db: describeDatabase(config.database),
+      owner: config.owner,
+      readOnly: config.readOnly,
+      transport: 'stdio',
+    },
     'chat-history-mcp started',
   );
   await serveStdio(server, maxRequestBytes(config.limits.maxBatchBytes));

@@ -30,15 +30,21 @@ export function tokenCommand(): Command {
     );
   token
     .command('list')
-    .description('List tokens (never their secrets): a table, or JSON lines with --json. --owner NAME shows one owner\'s.')
+    .description(
+      "List tokens (never their secrets): a table, or JSON lines with --json. --owner NAME shows one owner's.",
+    )
     .usage('[--owner <name>] [--json]')
     .option('--json', 'one JSON object per line instead of a table')
-    .action((options: { json?: boolean }, cmd: Command) => runCommand('token list', () => list(cmd.optsWithGlobals<CliFlags>(), options)));
+    .action((options: { json?: boolean }, cmd: Command) =>
+      runCommand('token list', () => list(cmd.optsWithGlobals<CliFlags>(), options)),
+    );
   token
     .command('revoke')
     .description('Revoke a token by its id (from `token list`); it stops working at once. Revoking twice is fine.')
     .argument('<id>', 'the token id, e.g. tok_AbC…')
-    .action((id: string, _options: unknown, cmd: Command) => runCommand('token revoke', () => revoke(cmd.optsWithGlobals<CliFlags>(), id)));
+    .action((id: string, _options: unknown, cmd: Command) =>
+      runCommand('token revoke', () => revoke(cmd.optsWithGlobals<CliFlags>(), id)),
+    );
   return token;
 }
 
@@ -60,7 +66,11 @@ async function withTokens<T>(flags: CliFlags, body: (tokens: TokenStore) => Prom
 async function create(flags: CliFlags, options: { name?: string; service?: boolean }): Promise<void> {
   if (flags.owner === undefined) throw new CommandError('--owner NAME is required: whose memory the token reaches');
   const { secret, token } = await withTokens(flags, (tokens) =>
-    tokens.create({ owner: flags.owner!, ...(options.name !== undefined && { name: options.name }), service: options.service === true }),
+    tokens.create({
+      owner: flags.owner!,
+      ...(options.name !== undefined && { name: options.name }),
+      service: options.service === true,
+    }),
   );
   process.stdout.write(`${secret}\n`);
   const kind = token.service ? 'service token' : 'token';
@@ -112,5 +122,8 @@ function table(tokens: TokenInfo[]): string {
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+  return (
+    rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') +
+    '\n'
+  );
 }

@@ -43,7 +43,10 @@ export function warnAboutUnknown(applied: Map<string, unknown>, local: Migration
   const localNames = new Set(local.map((m) => m.name));
   const unknown = [...applied.keys()].filter((name) => !localNames.has(name));
   if (unknown.length > 0) {
-    logger.warn({ migrations: unknown }, 'database has migrations this version does not know (written by a newer version?)');
+    logger.warn(
+      { migrations: unknown },
+      'database has migrations this version does not know (written by a newer version?)',
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import type { PrismaClient, Prisma } from '../generated/sqlite/client.js';
+import type { Prisma, PrismaClient } from '../generated/sqlite/client.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -10,8 +10,7 @@ import type { Logger } from '../logger.js';
 /** Where the history lives: one SQLite file (the default), or a PostgreSQL server. */
 export type DatabaseTarget =
   /** `source`: the setting the path came from (--db, CHAT_HISTORY_DB …), named in error messages; absent = the default location. */
-  | { provider: 'sqlite'; path: string; source?: string }
-  | { provider: 'postgresql'; url: string };
+  { provider: 'sqlite'; path: string; source?: string } | { provider: 'postgresql'; url: string };
 export type Provider = DatabaseTarget['provider'];
 
 /**

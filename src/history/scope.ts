@@ -1,9 +1,9 @@
 import type { Dialect, HistoryDb } from '../db/index.js';
 import { setSummaryInputSchema } from './context/schemas.js';
-import { importInputSchema, importMessagesSchema } from './transfer/schemas.js';
+import { createConversationInputSchema, updateConversationInputSchema } from './conversations/schemas.js';
 import type { Limits } from './core/limits.js';
 import { appendInputSchema } from './messages/schemas.js';
-import { createConversationInputSchema, updateConversationInputSchema } from './conversations/schemas.js';
+import { importInputSchema, importMessagesSchema } from './transfer/schemas.js';
 
 /** Schemas that depend on the configured limits, built once per store. */
 export function limitedSchemas(limits: Limits) {

@@ -1,25 +1,25 @@
 import type { Database } from '../db/index.js';
-import { appendMessages } from './messages/append.js';
-import { completeConversationIds } from './conversations/complete-ids.js';
 import { getContext } from './context/get-context.js';
+import type { SummaryMessageView } from './context/schemas.js';
+import { setSummary } from './context/set-summary.js';
+import { completeConversationIds } from './conversations/complete-ids.js';
 import { createConversation } from './conversations/create.js';
 import { deleteConversation } from './conversations/delete.js';
+import { forkConversation } from './conversations/fork.js';
 import { getConversation } from './conversations/get.js';
 import { listConversations } from './conversations/list.js';
+import type { ConversationView } from './conversations/schemas.js';
 import { updateConversation } from './conversations/update.js';
+import type { Limits } from './core/limits.js';
+import type { ResponseBudget } from './core/response-budget.js';
+import { appendMessages } from './messages/append.js';
+import { deleteMessages } from './messages/delete-messages.js';
+import { getHistory } from './messages/get-history.js';
+import type { MessageView } from './messages/schemas.js';
+import { type LimitedSchemas, limitedSchemas, type Scope } from './scope.js';
+import { searchMessages } from './search/search.js';
 import { exportConversation } from './transfer/export.js';
 import { importConversation } from './transfer/import.js';
-import type { Limits } from './core/limits.js';
-import { forkConversation } from './conversations/fork.js';
-import { getHistory } from './messages/get-history.js';
-import type { ResponseBudget } from './core/response-budget.js';
-import type { SummaryMessageView } from './context/schemas.js';
-import type { ConversationView } from './conversations/schemas.js';
-import type { MessageView } from './messages/schemas.js';
-import { deleteMessages } from './messages/delete-messages.js';
-import { limitedSchemas, type LimitedSchemas, type Scope } from './scope.js';
-import { searchMessages } from './search/search.js';
-import { setSummary } from './context/set-summary.js';
 
 /**
  * The conversation-memory domain over one database. Every operation takes untrusted input
@@ -42,7 +42,14 @@ export class HistoryStore {
   }
 
   forOwner(owner: string): OwnerHistory {
-    return new OwnerHistory({ db: this.database.db, dialect: this.database.dialect, owner, limits: this.limits, schemas: this.schemas, tx: this.tx });
+    return new OwnerHistory({
+      db: this.database.db,
+      dialect: this.database.dialect,
+      owner,
+      limits: this.limits,
+      schemas: this.schemas,
+      tx: this.tx,
+    });
   }
 }
 
@@ -56,7 +63,8 @@ export class OwnerHistory {
 
   createConversation = (input: unknown) => createConversation(this.scope, input);
   getConversation = (input: unknown) => getConversation(this.scope, input);
-  listConversations = (input: unknown, budget?: ResponseBudget<ConversationView>) => listConversations(this.scope, input, budget);
+  listConversations = (input: unknown, budget?: ResponseBudget<ConversationView>) =>
+    listConversations(this.scope, input, budget);
   updateConversation = (input: unknown) => updateConversation(this.scope, input);
   deleteConversation = (input: unknown) => deleteConversation(this.scope, input);
   appendMessages = (input: unknown) => appendMessages(this.scope, input);
@@ -64,7 +72,8 @@ export class OwnerHistory {
   forkConversation = (input: unknown) => forkConversation(this.scope, input);
   deleteMessages = (input: unknown) => deleteMessages(this.scope, input);
   completeConversationIds = (prefix: string) => completeConversationIds(this.scope, prefix);
-  getContext = (input: unknown, budget?: ResponseBudget<MessageView | SummaryMessageView>) => getContext(this.scope, input, budget);
+  getContext = (input: unknown, budget?: ResponseBudget<MessageView | SummaryMessageView>) =>
+    getContext(this.scope, input, budget);
   setSummary = (input: unknown) => setSummary(this.scope, input);
   exportConversation = (input: unknown) => exportConversation(this.scope, input);
   importConversation = (input: unknown) => importConversation(this.scope, input);

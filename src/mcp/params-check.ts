@@ -40,7 +40,9 @@ export function checkRequestParams(server: Server): void {
     handlers.set(method, (request: unknown, extra: unknown) => {
       const parsed = schema.safeParse(request);
       if (!parsed.success) {
-        return Promise.reject(new InvalidParamsError(`${method}: ${describeIssues(parsed.error!.issues as Issue[], request)}`));
+        return Promise.reject(
+          new InvalidParamsError(`${method}: ${describeIssues(parsed.error!.issues as Issue[], request)}`),
+        );
       }
       return handler(request, extra);
     });

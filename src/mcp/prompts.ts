@@ -75,7 +75,12 @@ export function registerPrompts(server: McpServer, { history, logger, readOnly }
         const transcript = 'text' in page ? String(page.text) : JSON.stringify(page.data);
         const result = {
           description: `Summarize conversation ${conversation_id}`,
-          messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `${instructions}\n\n---\n\n${transcript}` } }],
+          messages: [
+            {
+              role: 'user' as const,
+              content: { type: 'text' as const, text: `${instructions}\n\n---\n\n${transcript}` },
+            },
+          ],
         };
         return withinBudget(result, history.limits.maxResponseBytes, 'prompt summarize_conversation');
       }),
@@ -96,9 +101,12 @@ function resumeMessages(context: ContextView): PromptMessage[] {
     text('user', intro),
     ...context.messages.map((m) => {
       if (m.role === 'system') return text('user', `[system]\n${m.content}`);
-      if (m.role === 'tool') return text('user', `[tool result for ${'tool_call_id' in m ? m.tool_call_id : '?'}]\n${m.content ?? ''}`);
+      if (m.role === 'tool')
+        return text('user', `[tool result for ${'tool_call_id' in m ? m.tool_call_id : '?'}]\n${m.content ?? ''}`);
       if (m.role === 'user') return text('user', m.content ?? '');
-      const calls = ('tool_calls' in m ? (m.tool_calls ?? []) : []).map((c) => `[tool call ${c.id}] ${c.function.name}(${c.function.arguments})`);
+      const calls = ('tool_calls' in m ? (m.tool_calls ?? []) : []).map(
+        (c) => `[tool call ${c.id}] ${c.function.name}(${c.function.arguments})`,
+      );
       return text('assistant', [m.content ?? '', ...calls].filter((line) => line !== '').join('\n'));
     }),
   ];

@@ -37,9 +37,14 @@ function describeIssue(issue: Issue, base: PropertyKey[], root: unknown): string
   const value = at(root, path);
   switch (issue.code) {
     case 'invalid_type':
-      return value === undefined ? `${name} is required` : `${name} must be ${kindName(issue.expected)} (got ${kindOf(value)})`;
+      return value === undefined
+        ? `${name} is required`
+        : `${name} must be ${kindName(issue.expected)} (got ${kindOf(value)})`;
     case 'invalid_value':
-      return `${name} must be ${(issue.values ?? []).slice(0, 10).map((v) => JSON.stringify(v)).join(' or ')}`;
+      return `${name} must be ${(issue.values ?? [])
+        .slice(0, 10)
+        .map((v) => JSON.stringify(v))
+        .join(' or ')}`;
     case 'unrecognized_keys':
       return `${name} has unexpected member${issue.keys?.length === 1 ? '' : 's'} ${(issue.keys ?? []).slice(0, 5).map(shortKey).join(', ')}`;
     case 'invalid_union':

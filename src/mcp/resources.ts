@@ -1,9 +1,9 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListResourcesRequestSchema, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import type { OwnerHistory } from '../history/store.js';
-import type { Logger } from '../logger.js';
 import { itemBytes, jsonTextBytes, type ResponseBudget } from '../history/core/response-budget.js';
 import type { MessageView } from '../history/messages/schemas.js';
+import type { OwnerHistory } from '../history/store.js';
+import type { Logger } from '../logger.js';
 import { withinBudget } from './response-guard.js';
 import { asProtocolError } from './results.js';
 
@@ -30,8 +30,13 @@ export function registerResources(server: McpServer, { history, logger }: Resour
   server.registerResource(
     'conversation-transcript',
     new ResourceTemplate('conversation://{id}/transcript.md', { list: undefined, complete }),
-    { title: 'Conversation transcript', description: 'A conversation as a Markdown transcript.', mimeType: 'text/markdown' },
-    async (uri, { id }) => read(uri, guard, () => transcript(history, String(id)), 'text/markdown', history.limits.maxResponseBytes),
+    {
+      title: 'Conversation transcript',
+      description: 'A conversation as a Markdown transcript.',
+      mimeType: 'text/markdown',
+    },
+    async (uri, { id }) =>
+      read(uri, guard, () => transcript(history, String(id)), 'text/markdown', history.limits.maxResponseBytes),
   );
   server.registerResource(
     'conversation',
@@ -42,19 +47,31 @@ export function registerResources(server: McpServer, { history, logger }: Resour
       mimeType: 'application/json',
     },
     async (uri, { id }) =>
-      read(uri, guard, async () => {
-        const conversationId = String(id);
-        const conversation = await history.getConversation({ conversation_id: conversationId });
-        const page = await history.getHistory({ conversation_id: conversationId }, prettyJsonBudget(history));
-        return JSON.stringify({ conversation, messages: page.messages, has_more_before: page.has_more_before }, null, 2);
-      }, 'application/json', history.limits.maxResponseBytes),
+      read(
+        uri,
+        guard,
+        async () => {
+          const conversationId = String(id);
+          const conversation = await history.getConversation({ conversation_id: conversationId });
+          const page = await history.getHistory({ conversation_id: conversationId }, prettyJsonBudget(history));
+          return JSON.stringify(
+            { conversation, messages: page.messages, has_more_before: page.has_more_before },
+            null,
+            2,
+          );
+        },
+        'application/json',
+        history.limits.maxResponseBytes,
+      ),
   );
 
   // McpServer's own resources/list handler neither reads the cursor nor returns nextCursor;
   // replace it with one that pages through the conversations like list_conversations does.
   server.server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
     const cursor = request.params?.cursor;
-    const page = await guard(() => history.listConversations({ limit: LIST_PAGE, ...(cursor !== undefined && { cursor }) }));
+    const page = await guard(() =>
+      history.listConversations({ limit: LIST_PAGE, ...(cursor !== undefined && { cursor }) }),
+    );
     return {
       resources: page.conversations.map((c) => ({
         uri: `conversation://${c.id}`,
@@ -80,7 +97,13 @@ async function transcript(history: OwnerHistory, conversationId: string): Promis
 
 type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
 
-async function read(uri: URL, guard: Guard, body: () => Promise<string>, mimeType: string, maxBytes: number): Promise<ReadResourceResult> {
+async function read(
+  uri: URL,
+  guard: Guard,
+  body: () => Promise<string>,
+  mimeType: string,
+  maxBytes: number,
+): Promise<ReadResourceResult> {
   const text = await guard(body);
   return withinBudget({ contents: [{ uri: uri.href, mimeType, text }] }, maxBytes, `resource ${uri.href}`);
 }

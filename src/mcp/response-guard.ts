@@ -33,7 +33,8 @@ export function budgetedResult(structured: Record<string, unknown>, text: string
       ],
     };
   }
-  const fitted = jsonTextBytes(text) <= room ? text : `${jsonTextPrefix(text, room - jsonTextBytes(marker) + 2)}${marker}`;
+  const fitted =
+    jsonTextBytes(text) <= room ? text : `${jsonTextPrefix(text, room - jsonTextBytes(marker) + 2)}${marker}`;
   return { structuredContent: structured, content: [{ type: 'text', text: fitted }] };
 }
 
@@ -52,4 +53,3 @@ export function withinBudget<T>(result: T, maxBytes: number, what: string): T {
   }
   return result;
 }
-

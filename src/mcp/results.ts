@@ -23,13 +23,23 @@ export function toolError(err: unknown, tool: string, logger: Logger): CallToolR
   const storage = storageFailure(err);
   if (storage !== undefined) {
     // A disk that is full, read-only or failing: say so, rather than "internal error, try again".
-    logger.error({ tool, storage: storage.kind, [storage.code.startsWith('SQLITE_') ? 'sqlite' : 'postgres']: storage.code, ...errorSummary(err) }, 'storage failure');
+    logger.error(
+      {
+        tool,
+        storage: storage.kind,
+        [storage.code.startsWith('SQLITE_') ? 'sqlite' : 'postgres']: storage.code,
+        ...errorSummary(err),
+      },
+      'storage failure',
+    );
     return errorResult(STORAGE_FAILURE_MESSAGES[storage.kind]);
   }
   logger.error({ tool, ...errorSummary(err) }, 'tool failed');
   // The full error may quote query arguments, i.e. message content: only at debug level.
   logger.debug({ tool, err }, 'tool failure details');
-  return errorResult(`Internal error in ${tool}; nothing was changed. Try again; if it persists, check the server log.`);
+  return errorResult(
+    `Internal error in ${tool}; nothing was changed. Try again; if it persists, check the server log.`,
+  );
 }
 
 /** What an error is, without its message (Prisma messages can quote the stored values). */

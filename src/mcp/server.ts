@@ -6,8 +6,8 @@ import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { budgetedResult } from './response-guard.js';
 import { toolError } from './results.js';
-import { toolsFor } from './tools/index.js';
 import type { ToolSpec } from './tools/define-tool.js';
+import { toolsFor } from './tools/index.js';
 
 export interface ServerDeps {
   /** One owner's memory: the server can reach no other owner's data. */

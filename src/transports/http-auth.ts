@@ -42,13 +42,21 @@ export function bearerAuth(tokens: TokenStore): RequestHandler {
     const secret = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
     if (secret === undefined) {
       res.setHeader('WWW-Authenticate', REALM);
-      const how = 'send Authorization: Bearer <token> (an operator creates one with `chat-history-mcp token create --owner NAME`)';
-      sendJsonRpcError(res, 401, header === undefined ? `authentication required: ${how}` : `malformed Authorization header: ${how}`);
+      const how =
+        'send Authorization: Bearer <token> (an operator creates one with `chat-history-mcp token create --owner NAME`)';
+      sendJsonRpcError(
+        res,
+        401,
+        header === undefined ? `authentication required: ${how}` : `malformed Authorization header: ${how}`,
+      );
       return;
     }
     const identity = await tokens.verify(secret);
     if (identity === null) {
-      res.setHeader('WWW-Authenticate', `${REALM}, error="invalid_token", error_description="unknown or revoked token"`);
+      res.setHeader(
+        'WWW-Authenticate',
+        `${REALM}, error="invalid_token", error_description="unknown or revoked token"`,
+      );
       sendJsonRpcError(res, 401, 'invalid token: it is unknown or has been revoked');
       return;
     }
@@ -57,8 +65,15 @@ export function bearerAuth(tokens: TokenStore): RequestHandler {
     let actingOwner = identity.owner;
     if (named !== undefined) {
       if (!identity.service) {
-        res.setHeader('WWW-Authenticate', `${REALM}, error="insufficient_scope", error_description="not a service token"`);
-        sendJsonRpcError(res, 403, 'X-Chat-History-Owner needs a service token (`token create --service`); this token acts only for its own owner');
+        res.setHeader(
+          'WWW-Authenticate',
+          `${REALM}, error="insufficient_scope", error_description="not a service token"`,
+        );
+        sendJsonRpcError(
+          res,
+          403,
+          'X-Chat-History-Owner needs a service token (`token create --service`); this token acts only for its own owner',
+        );
         return;
       }
       const decoded = decodeOwnerHeader(Array.isArray(named) ? named.join(',') : named);
@@ -68,7 +83,11 @@ export function bearerAuth(tokens: TokenStore): RequestHandler {
       }
       const parsed = ownerSchema.safeParse(decoded.owner);
       if (!parsed.success) {
-        sendJsonRpcError(res, 400, `X-Chat-History-Owner: ${parsed.error.issues[0]!.message} (an owner name is 1 to 200 characters)`);
+        sendJsonRpcError(
+          res,
+          400,
+          `X-Chat-History-Owner: ${parsed.error.issues[0]!.message} (an owner name is 1 to 200 characters)`,
+        );
         return;
       }
       actingOwner = parsed.data;

@@ -41,7 +41,11 @@ export function jsonBody(maxBodyBytes: number): RequestHandler {
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     const decode = DECODERS[encoding];
     if (decode === undefined) {
-      sendJsonRpcError(res, 415, `unsupported content encoding "${encoding}": send the body as identity, gzip, deflate or br`);
+      sendJsonRpcError(
+        res,
+        415,
+        `unsupported content encoding "${encoding}": send the body as identity, gzip, deflate or br`,
+      );
       return;
     }
     if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
@@ -49,7 +53,8 @@ export function jsonBody(maxBodyBytes: number): RequestHandler {
     readBounded(req, decode, maxBodyBytes).then(
       (read) => {
         if (read === 'too-large') return tooLarge(res);
-        if (read === 'undecodable') return sendJsonRpcError(res, 400, `bad request: the body is not valid ${encoding} data`);
+        if (read === 'undecodable')
+          return sendJsonRpcError(res, 400, `bad request: the body is not valid ${encoding} data`);
         if (read === 'gone') return; // the client went away: there is no one to answer
         try {
           req.body = JSON.parse(read.toString('utf8')) as unknown;

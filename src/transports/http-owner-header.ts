@@ -15,8 +15,8 @@ const ENCODED = /^utf-8''/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const HOW =
-  'send the owner name as UTF-8 bytes, or percent-encoded after the prefix UTF-8\'\' ' +
-  '(e.g. UTF-8\'\'jos%C3%A9 for josé: "UTF-8\'\'" + encodeURIComponent(owner))';
+  "send the owner name as UTF-8 bytes, or percent-encoded after the prefix UTF-8'' " +
+  "(e.g. UTF-8''jos%C3%A9 for josé: \"UTF-8''\" + encodeURIComponent(owner))";
 
 export function decodeOwnerHeader(raw: string): { owner: string } | { error: string } {
   const bytes = ENCODED.test(raw) ? percentDecoded(raw.slice("UTF-8''".length)) : Buffer.from(raw, 'latin1');
@@ -31,5 +31,8 @@ export function decodeOwnerHeader(raw: string): { owner: string } | { error: str
 /** `%XX` escapes to bytes, other (ASCII) characters as themselves; undefined if malformed. */
 function percentDecoded(text: string): Buffer | undefined {
   if (!/^(?:[\x21-\x24\x26-\x7e]|%[0-9A-Fa-f]{2})*$/.test(text)) return undefined;
-  return Buffer.from(text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  return Buffer.from(
+    text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  );
 }

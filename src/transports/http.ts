@@ -5,6 +5,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import type { TokenStore } from '../auth/tokens.js';
 import { ConfigError } from '../config.js';
 import type { HistoryDb } from '../db/index.js';
+import { maxRequestBytes } from '../history/core/limits.js';
 import type { HistoryStore } from '../history/store.js';
 import type { Logger } from '../logger.js';
 import { createServer } from '../mcp/server.js';
@@ -13,9 +14,8 @@ import { continueOnlyWhenRead, jsonBody } from './http-body.js';
 import { sendJsonRpcError } from './http-errors.js';
 import { hostProtection, isLoopback } from './http-host.js';
 import { refuseUnreadable } from './http-unreadable.js';
-import { ServerPool } from './server-pool.js';
 import { InFlight } from './in-flight.js';
-import { maxRequestBytes } from '../history/core/limits.js';
+import { ServerPool } from './server-pool.js';
 
 export interface HttpServerOptions {
   store: HistoryStore;
@@ -130,9 +130,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.post('/mcp', bearerAuth(tokens), jsonBody(maxBodyBytes), refuseUnreadable, handleMcp);
   app.all('/mcp', (_req, res) => {
     res.setHeader('Allow', 'POST');
-    sendJsonRpcError(res, 405, 'method not allowed: this server is stateless, POST JSON-RPC to /mcp (no SSE stream, no sessions)');
+    sendJsonRpcError(
+      res,
+      405,
+      'method not allowed: this server is stateless, POST JSON-RPC to /mcp (no SSE stream, no sessions)',
+    );
   });
-  app.use((_req, res) => sendJsonRpcError(res, 404, 'not found: the MCP endpoint is POST /mcp, the health check GET /healthz'));
+  app.use((_req, res) =>
+    sendJsonRpcError(res, 404, 'not found: the MCP endpoint is POST /mcp, the health check GET /healthz'),
+  );
   app.use(errorHandler(logger));
 
   const server = await listen(app, options.port, host);
@@ -142,7 +148,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
   const url = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}/mcp`;
   if (!isLoopback(host)) {
-    logger.warn({ host }, 'listening beyond loopback without TLS: put a TLS-terminating proxy or load balancer in front');
+    logger.warn(
+      { host },
+      'listening beyond loopback without TLS: put a TLS-terminating proxy or load balancer in front',
+    );
   }
 
   let closing: Promise<void> | undefined;
@@ -152,7 +161,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const drained = await inflight.drained(options.drainTimeoutMs ?? 30_000);
-      if (!drained) logger.warn({ inFlight: inflight.count }, 'requests still running after the drain timeout: closing their connections');
+      if (!drained)
+        logger.warn(
+          { inFlight: inflight.count },
+          'requests still running after the drain timeout: closing their connections',
+        );
       server.closeAllConnections();
       await closed;
       await pool.close();
@@ -199,8 +212,17 @@ function listen(app: express.Express, port: number, host: string): Promise<Serve
     const server = app.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EADDRNOTAVAIL' ? 'no such local address' : err.message;
-      reject(new ConfigError(`cannot listen on ${host}:${port}: ${why} (--host/--port, CHAT_HISTORY_HTTP_HOST/CHAT_HISTORY_HTTP_PORT)`));
+      const why =
+        err.code === 'EADDRINUSE'
+          ? 'the port is in use'
+          : err.code === 'EADDRNOTAVAIL'
+            ? 'no such local address'
+            : err.message;
+      reject(
+        new ConfigError(
+          `cannot listen on ${host}:${port}: ${why} (--host/--port, CHAT_HISTORY_HTTP_HOST/CHAT_HISTORY_HTTP_PORT)`,
+        ),
+      );
     });
   });
 }

@@ -36,7 +36,10 @@ export class LineBuffer {
         this.skipping.tail = lastBytes(Buffer.concat([this.skipping.tail, piece]));
       } else if (this.partialBytes + piece.length > this.maxLineBytes) {
         // Only the line's last bytes will matter: the id is written at its end.
-        this.skipping = { bytes: this.partialBytes + piece.length, tail: lastBytes(Buffer.concat([this.partial.at(-1) ?? Buffer.alloc(0), piece])) };
+        this.skipping = {
+          bytes: this.partialBytes + piece.length,
+          tail: lastBytes(Buffer.concat([this.partial.at(-1) ?? Buffer.alloc(0), piece])),
+        };
         this.partial = [];
         this.partialBytes = 0;
       } else {

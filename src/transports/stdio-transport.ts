@@ -16,7 +16,9 @@ export class AnsweringStdioServerTransport extends StdioServerTransport {
     super();
     const self = this as unknown as { _readBuffer?: unknown };
     if (self._readBuffer === undefined) {
-      throw new Error('the MCP SDK no longer keeps StdioServerTransport._readBuffer: update src/transports/stdio-transport.ts');
+      throw new Error(
+        'the MCP SDK no longer keeps StdioServerTransport._readBuffer: update src/transports/stdio-transport.ts',
+      );
     }
     const answer = (message: unknown) => void this.send(message as JSONRPCMessage);
     self._readBuffer = new LineBuffer(

@@ -25,7 +25,8 @@ export interface ErrorAnswer {
   error: { code: number; message: string };
 }
 
-const BATCH_REFUSAL = 'JSON-RPC batches are not supported (MCP 2025-11-25 has no batching): send each request as its own message';
+const BATCH_REFUSAL =
+  'JSON-RPC batches are not supported (MCP 2025-11-25 has no batching): send each request as its own message';
 
 /** The answer to a batch, for one of its request ids or (id null) for the batch as a whole. */
 export function batchRefusal(id: RequestId | null = null): ErrorAnswer {

@@ -35,8 +35,13 @@ function checkCase(results: () => CaseResult[], transport: 'http' | 'stdio') {
       expect(o.ms, `${id}: took ${Math.round(o.ms)} ms`).toBeLessThan(REQUEST_MAX_MS);
     }
     if (transport === 'http') {
-      expect(r!.bystanderMaxMs, `${id}: another owner's ping waited ${Math.round(r!.bystanderMaxMs ?? 0)} ms`).toBeLessThan(BYSTANDER_MAX_MS);
-      expect(r!.healthMaxMs, `${id}: /healthz waited ${Math.round(r!.healthMaxMs ?? 0)} ms`).toBeLessThan(BYSTANDER_MAX_MS);
+      expect(
+        r!.bystanderMaxMs,
+        `${id}: another owner's ping waited ${Math.round(r!.bystanderMaxMs ?? 0)} ms`,
+      ).toBeLessThan(BYSTANDER_MAX_MS);
+      expect(r!.healthMaxMs, `${id}: /healthz waited ${Math.round(r!.healthMaxMs ?? 0)} ms`).toBeLessThan(
+        BYSTANDER_MAX_MS,
+      );
     }
   });
 }

@@ -37,7 +37,9 @@ describe('PostgreSQL: two HTTP instances, eight clients', () => {
   });
 
   it('get-or-create of one key from every client yields one conversation', async () => {
-    const results = await Promise.all(clients.map((c) => c.call('create_conversation', { key: 'shared-key', title: 'team' })));
+    const results = await Promise.all(
+      clients.map((c) => c.call('create_conversation', { key: 'shared-key', title: 'team' })),
+    );
     const ids = new Set(results.map((r) => r.conversation.id));
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -51,13 +53,20 @@ describe('PostgreSQL: two HTTP instances, eight clients', () => {
       clients.map(async (api, c) => {
         for (let i = 0; i < APPENDS_PER_CLIENT; i++) {
           // Every call must succeed: call() fails the test on an isError result.
-          await api.call('append_messages', { conversation_id: conversation.id, messages: [{ role: 'user', content: `c${c}-m${i}` }] });
+          await api.call('append_messages', {
+            conversation_id: conversation.id,
+            messages: [{ role: 'user', content: `c${c}-m${i}` }],
+          });
         }
       }),
     );
     const stored: Array<{ seq: number; content: string }> = [];
     for (let after = 0; ; ) {
-      const page = await clients[1]!.call('get_history', { conversation_id: conversation.id, after_seq: after, limit: 500 });
+      const page = await clients[1]!.call('get_history', {
+        conversation_id: conversation.id,
+        after_seq: after,
+        limit: 500,
+      });
       stored.push(...page.messages);
       if (!page.has_more_after) break;
       after = page.messages.at(-1).seq;
@@ -75,7 +84,14 @@ describe('PostgreSQL: two HTTP instances, eight clients', () => {
 
   it('idempotent retries racing on two instances store the batch once', async () => {
     const { conversation } = await clients[0]!.call('create_conversation', { key: 'retries' });
-    const args = { conversation_id: conversation.id, idempotency_key: 'batch-1', messages: [{ role: 'user', content: 'once' }, { role: 'assistant', content: 'only once' }] };
+    const args = {
+      conversation_id: conversation.id,
+      idempotency_key: 'batch-1',
+      messages: [
+        { role: 'user', content: 'once' },
+        { role: 'assistant', content: 'only once' },
+      ],
+    };
     const results = await Promise.all(clients.map((c) => c.call('append_messages', args)));
     expect(new Set(results.map((r) => JSON.stringify(r.messages.map((m: { id: string }) => m.id)))).size).toBe(1);
     const page = await clients[3]!.call('get_history', { conversation_id: conversation.id });

@@ -31,7 +31,10 @@ describe('PostgreSQL outage', () => {
   it('answers with a clear message while the database is unreachable, and recovers after', async () => {
     await admin(`ALTER DATABASE ${dbName()} ALLOW_CONNECTIONS false`);
     await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName()}'`);
-    const write = await env.callError('append_messages', { conversation_id: id, messages: [{ role: 'user', content: 'lost?' }] });
+    const write = await env.callError('append_messages', {
+      conversation_id: id,
+      messages: [{ role: 'user', content: 'lost?' }],
+    });
     expect(write).toBe(STORAGE_FAILURE_MESSAGES.unreachable);
     const read = await env.callError('get_history', { conversation_id: id });
     expect(read).toBe(STORAGE_FAILURE_MESSAGES.unreachable);

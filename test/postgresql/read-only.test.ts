@@ -15,7 +15,9 @@ describe('PostgreSQL --read-only', () => {
   it('an empty database is refused without being touched', async () => {
     const fresh = await freshTarget('postgresql');
     try {
-      await expect(openDatabase({ target: fresh.target, busyTimeoutMs: 10_000, logger: silentLogger, readOnly: true })).rejects.toThrow(
+      await expect(
+        openDatabase({ target: fresh.target, busyTimeoutMs: 10_000, logger: silentLogger, readOnly: true }),
+      ).rejects.toThrow(
         /holds no chat history tables yet, and a read-only open does not create them: start the server once without --read-only$/,
       );
       // Not even the bookkeeping table was created.
@@ -36,12 +38,21 @@ describe('PostgreSQL --read-only', () => {
       await new HistoryStore(rw, DEFAULT_LIMITS, 10_000).forOwner('local').createConversation({ title: 'kept' });
       await rw.close();
 
-      const ro = await openDatabase({ target: fresh.target, busyTimeoutMs: 10_000, logger: silentLogger, readOnly: true });
+      const ro = await openDatabase({
+        target: fresh.target,
+        busyTimeoutMs: 10_000,
+        logger: silentLogger,
+        readOnly: true,
+      });
       try {
-        const [setting] = await ro.db.$queryRawUnsafe<Array<{ default_transaction_read_only: string }>>('SHOW default_transaction_read_only');
+        const [setting] = await ro.db.$queryRawUnsafe<Array<{ default_transaction_read_only: string }>>(
+          'SHOW default_transaction_read_only',
+        );
         expect(setting?.default_transaction_read_only).toBe('on');
         expect((await ro.db.conversation.findMany()).map((c) => c.title)).toEqual(['kept']);
-        await expect(new HistoryStore(ro, DEFAULT_LIMITS, 10_000).forOwner('local').createConversation({ title: 'no' })).rejects.toThrow(/read-only/);
+        await expect(
+          new HistoryStore(ro, DEFAULT_LIMITS, 10_000).forOwner('local').createConversation({ title: 'no' }),
+        ).rejects.toThrow(/read-only/);
         expect(await ro.db.conversation.count()).toBe(1);
       } finally {
         await ro.close();

@@ -25,20 +25,29 @@ function ok(...args: string[]) {
   expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
   return r;
 }
-const importedIds = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l).conversation_id as string);
+const importedIds = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).conversation_id as string);
 
 beforeAll(async () => {
   requireBuiltCli();
   const database = await openTestDatabase(dbA);
   const api = await connect(database);
   try {
-    first = (await api.call('create_conversation', { key: 'k-1', title: 'First ✓', metadata: { a: 1 } })).conversation.id;
+    first = (await api.call('create_conversation', { key: 'k-1', title: 'First ✓', metadata: { a: 1 } })).conversation
+      .id;
     await api.call('append_messages', {
       conversation_id: first,
       messages: [
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: 'Weather?\nünïcode 👩‍👩‍👧', name: 'Zoë' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{ "q" : 1 }' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{ "q" : 1 }' } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
         { role: 'assistant', content: 'Sunny.', metadata: { model: 'm' } },
       ],
@@ -57,7 +66,10 @@ describe('chat-history-mcp export / import (built CLI)', () => {
     const r = ok('export', first, '--format', 'json', '-o', path('one.json'), '--db', dbA);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('exported 1/1 conversations\n');
-    expect(JSON.parse(readFileSync(path('one.json'), 'utf8'))).toMatchObject({ format: 'chat-history-mcp', conversation: { key: 'k-1' } });
+    expect(JSON.parse(readFileSync(path('one.json'), 'utf8'))).toMatchObject({
+      format: 'chat-history-mcp',
+      conversation: { key: 'k-1' },
+    });
 
     // Global options before the subcommand work too; the format is inferred.
     const imported = ok('--db', path('b.db'), 'import', path('one.json'));
@@ -73,7 +85,9 @@ describe('chat-history-mcp export / import (built CLI)', () => {
     expect(again.stderr).toMatch(/^chat-history-mcp import: key "k-1" is already used by conversation/m);
   });
 
-  it('--all writes every conversation of the owner to stdout; importing it restores them all', { timeout: 60_000 }, () => {
+  it('--all writes every conversation of the owner to stdout; importing it restores them all', {
+    timeout: 60_000,
+  }, () => {
     const all = ok('export', '--all', '--db', dbA);
     const doc = JSON.parse(all.stdout);
     expect(doc.format).toBe('chat-history-mcp');
@@ -90,7 +104,11 @@ describe('chat-history-mcp export / import (built CLI)', () => {
 
   it('other formats: openai to stdout, imported back with the format inferred', { timeout: 60_000 }, () => {
     const out = ok('export', first, '--format', 'openai', '--db', dbA).stdout;
-    expect(JSON.parse(out)[2]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{ "q" : 1 }' } }] });
+    expect(JSON.parse(out)[2]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{ "q" : 1 }' } }],
+    });
     writeFileSync(path('one.openai.json'), out);
     const [id] = importedIds(ok('import', path('one.openai.json'), '--db', path('d.db')).stdout);
     expect(ok('export', id!, '--format', 'openai', '--db', path('d.db')).stdout).toBe(out);

@@ -45,9 +45,12 @@ describe('--db that cannot be used', () => {
   });
 
   it('a file that is not a SQLite database: named by each way of setting it, and left untouched', () => {
-    const reason = 'it is not a SQLite database (another program\'s file?)';
+    const reason = "it is not a SQLite database (another program's file?)";
     const file = path('notes.txt');
-    expectOneLine(cli(['--db', file]), `chat-history-mcp: cannot open the SQLite database ${file} (set by --db): ${reason}: point --db at a chat-history database, or at a new file`);
+    expectOneLine(
+      cli(['--db', file]),
+      `chat-history-mcp: cannot open the SQLite database ${file} (set by --db): ${reason}: point --db at a chat-history database, or at a new file`,
+    );
     expectOneLine(
       cli(['serve'], { CHAT_HISTORY_DB: file }),
       `chat-history-mcp: cannot open the SQLite database ${file} (set by CHAT_HISTORY_DB): ${reason}: point CHAT_HISTORY_DB at a chat-history database, or at a new file`,
@@ -67,26 +70,32 @@ describe('--db that cannot be used', () => {
     );
   });
 
-  describe.skipIf(readerSkipReason !== undefined)(`places this user may not write ${readerSkipReason ? `(skipped: ${readerSkipReason})` : ''}`, () => {
-    beforeAll(() => {
-      chmodSync(tmp.dir, READER_DIR_MODE);
-      mkdirSync(path('locked'), { mode: 0o555 });
-      chmodSync(path('locked'), 0o555);
-    });
+  describe.skipIf(readerSkipReason !== undefined)(
+    `places this user may not write ${readerSkipReason ? `(skipped: ${readerSkipReason})` : ''}`,
+    () => {
+      beforeAll(() => {
+        chmodSync(tmp.dir, READER_DIR_MODE);
+        mkdirSync(path('locked'), { mode: 0o555 });
+        chmodSync(path('locked'), 0o555);
+      });
 
-    it('a new database in a folder this user cannot write', () => {
-      const db = path('locked/history.db');
-      const r = runAsReader(['--db', db], { HOME: tmp.dir }, '');
-      expectOneLine(
-        r,
-        `chat-history-mcp: cannot open the SQLite database ${db} (set by --db): this user may not create files in its folder ${path('locked')}: choose another path, or change the folder's permissions`,
-      );
-    });
+      it('a new database in a folder this user cannot write', () => {
+        const db = path('locked/history.db');
+        const r = runAsReader(['--db', db], { HOME: tmp.dir }, '');
+        expectOneLine(
+          r,
+          `chat-history-mcp: cannot open the SQLite database ${db} (set by --db): this user may not create files in its folder ${path('locked')}: choose another path, or change the folder's permissions`,
+        );
+      });
 
-    it('a folder this user cannot create', () => {
-      const db = path('locked/sub/history.db');
-      const r = runAsReader(['--db', db], { HOME: tmp.dir }, '');
-      expectOneLine(r, `chat-history-mcp: cannot open the SQLite database ${db} (set by --db): permission denied creating its folder ${path('locked/sub')}: choose a place this user can write`);
-    });
-  });
+      it('a folder this user cannot create', () => {
+        const db = path('locked/sub/history.db');
+        const r = runAsReader(['--db', db], { HOME: tmp.dir }, '');
+        expectOneLine(
+          r,
+          `chat-history-mcp: cannot open the SQLite database ${db} (set by --db): permission denied creating its folder ${path('locked/sub')}: choose a place this user can write`,
+        );
+      });
+    },
+  );
 });

@@ -36,12 +36,18 @@ beforeAll(async () => {
   ids = [];
   for (const title of ['one', 'two', 'three']) {
     const id = (await api.call('create_conversation', { title })).conversation.id as string;
-    await api.call('append_messages', { conversation_id: id, messages: [{ role: 'user', content: `hello from ${title}` }] });
+    await api.call('append_messages', {
+      conversation_id: id,
+      messages: [{ role: 'user', content: `hello from ${title}` }],
+    });
     ids.push(id);
   }
   long = (await api.call('create_conversation', { title: 'long' })).conversation.id;
   const big = 'x'.repeat(60 * 1024);
-  await api.call('append_messages', { conversation_id: long, messages: [1, 2, 3, 4].map((n) => ({ role: 'user', content: `${n} ${big}` })) });
+  await api.call('append_messages', {
+    conversation_id: long,
+    messages: [1, 2, 3, 4].map((n) => ({ role: 'user', content: `${n} ${big}` })),
+  });
   await api.close();
   history = new HistoryStore(database, DEFAULT_LIMITS, 10_000).forOwner('local');
 });
@@ -55,7 +61,8 @@ function deletingBetweenPages(victim: string): OwnerHistory {
   const proxy = Object.create(history) as OwnerHistory;
   proxy.exportConversation = async (input: unknown) => {
     const { conversation_id, cursor } = input as { conversation_id: string; cursor?: string };
-    if (conversation_id === victim && cursor !== undefined) await history.deleteConversation({ conversation_id: victim });
+    if (conversation_id === victim && cursor !== undefined)
+      await history.deleteConversation({ conversation_id: victim });
     return history.exportConversation(input);
   };
   return proxy;
@@ -83,11 +90,16 @@ describe('export -o replaces a file only when complete', () => {
     writeFileSync(target, OLD_BACKUP);
     const doomed = (await connect(database).then(async (api) => {
       const id = (await api.call('create_conversation', { title: 'doomed' })).conversation.id;
-      await api.call('append_messages', { conversation_id: id, messages: [1, 2, 3].map((n) => ({ role: 'user', content: `${n} ${'y'.repeat(60 * 1024)}` })) });
+      await api.call('append_messages', {
+        conversation_id: id,
+        messages: [1, 2, 3].map((n) => ({ role: 'user', content: `${n} ${'y'.repeat(60 * 1024)}` })),
+      });
       await api.close();
       return id;
     })) as string;
-    await expect(exportToFile(target, { history: deletingBetweenPages(doomed), ids: [doomed], format: 'json', all: false })).rejects.toThrow(/not found/);
+    await expect(
+      exportToFile(target, { history: deletingBetweenPages(doomed), ids: [doomed], format: 'json', all: false }),
+    ).rejects.toThrow(/not found/);
     expect(readFileSync(target, 'utf8')).toBe(OLD_BACKUP);
     expect(strayFiles()).toEqual([]);
   });
@@ -100,7 +112,9 @@ describe('export -o replaces a file only when complete', () => {
       if ((input as { conversation_id: string }).conversation_id === ids[2]) throw new Error('disk I/O error');
       return history.exportConversation(input);
     };
-    await expect(exportToFile(target, { history: failing, ids, format: 'json', all: true })).rejects.toThrow('disk I/O error');
+    await expect(exportToFile(target, { history: failing, ids, format: 'json', all: true })).rejects.toThrow(
+      'disk I/O error',
+    );
     expect(readFileSync(target, 'utf8')).toBe(OLD_BACKUP);
     expect(strayFiles()).toEqual([]);
   });
@@ -109,12 +123,21 @@ describe('export -o replaces a file only when complete', () => {
     const target = path('all.json');
     writeFileSync(target, OLD_BACKUP);
     const all = [...ids, long];
-    const { skipped, said } = await exportToFile(target, { history: deletingBetweenPages(long), ids: all, format: 'json', all: true });
+    const { skipped, said } = await exportToFile(target, {
+      history: deletingBetweenPages(long),
+      ids: all,
+      format: 'json',
+      all: true,
+    });
     expect(skipped).toEqual([long]);
     expect(said()).toContain(`skipped conversation ${long}: it was deleted during the export`);
     expect(said()).toContain(`exported 3 of 4 conversations; 1 deleted during the export were skipped: ${long}`);
     const doc = JSON.parse(readFileSync(target, 'utf8'));
-    expect(doc.conversations.map((c: { conversation: { title: string } }) => c.conversation.title)).toEqual(['one', 'two', 'three']);
+    expect(doc.conversations.map((c: { conversation: { title: string } }) => c.conversation.title)).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
     expect(strayFiles()).toEqual([]);
   });
 
@@ -129,7 +152,11 @@ describe('export -o replaces a file only when complete', () => {
 
 describe('the built CLI', () => {
   function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, ...env } });
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, ...env },
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
@@ -152,7 +179,9 @@ describe('the built CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('SIGTERM while an export is running: the old file stays byte-identical and the temporary file is removed', { timeout: 60_000 }, async () => {
+  it('SIGTERM while an export is running: the old file stays byte-identical and the temporary file is removed', {
+    timeout: 60_000,
+  }, async () => {
     requireBuiltCli();
     const target = path('interrupted.json');
     writeFileSync(target, OLD_BACKUP);
@@ -178,10 +207,14 @@ describe('the built CLI', () => {
       holder.close();
     };
     try {
-      const child = spawn(process.execPath, [CLI, 'export', '--all', '-o', target, '--db', lockedDb, '--busy-timeout-ms', '600000'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { PATH: process.env.PATH ?? '', HOME: tmp.dir },
-      });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'export', '--all', '-o', target, '--db', lockedDb, '--busy-timeout-ms', '600000'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { PATH: process.env.PATH ?? '', HOME: tmp.dir },
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
       const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

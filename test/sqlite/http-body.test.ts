@@ -1,4 +1,4 @@
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { type Socket, connect as tcpConnect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../src/auth/tokens.js';
@@ -60,7 +60,11 @@ async function rawPost(headers: Record<string, string>): Promise<RawExchange> {
     Accept: 'application/json, text/event-stream',
     ...headers,
   };
-  socket.write(`POST /mcp HTTP/1.1\r\n${Object.entries(head).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+  socket.write(
+    `POST /mcp HTTP/1.1\r\n${Object.entries(head)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`,
+  );
   return { socket, received: () => text, response, ended };
 }
 
@@ -83,7 +87,9 @@ describe('request bodies over the limit', () => {
   it('a declared Content-Length over the limit is answered 413 before a byte of the body is sent, and the connection closed', async () => {
     // No body is ever written: an answer at all means nothing was waited for.
     const x = await rawPost({ 'Content-Length': String(100 * 1024 * 1024) });
-    expect(await expectRefusedAndClosed(x, 413)).toMatch(/request body too large: this server reads at most 262144 bytes per request/);
+    expect(await expectRefusedAndClosed(x, 413)).toMatch(
+      /request body too large: this server reads at most 262144 bytes per request/,
+    );
   });
 
   it('Expect: 100-continue: a body over the limit is refused without asking for it; one within it is asked for', async () => {
@@ -119,9 +125,13 @@ describe('request bodies over the limit', () => {
   });
 
   it('fetch uploading a body over the limit gets the 413 and its JSON-RPC message', async () => {
-    const res = await postMcp(http.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(4 * LIMIT) } }), {
-      Authorization: `Bearer ${secret}`,
-    });
+    const res = await postMcp(
+      http.url,
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(4 * LIMIT) } }),
+      {
+        Authorization: `Bearer ${secret}`,
+      },
+    );
     expect(res.status).toBe(413);
     expect((await json(res)).error.message).toMatch(/at most 262144 bytes per request/);
   });
@@ -132,27 +142,45 @@ describe('request bodies within the limit', () => {
     const post = (body: Buffer) =>
       fetch(http.url, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Content-Encoding': 'gzip' },
+        headers: {
+          Authorization: `Bearer ${secret}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+          'Content-Encoding': 'gzip',
+        },
         body: body,
       });
     const ok = await post(gzipSync(listTools));
     expect(ok.status).toBe(200);
     expect((await json(ok)).result.tools.length).toBeGreaterThan(0);
     // A few KiB that inflate past the limit.
-    const bomb = gzipSync(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: ' '.repeat(4 * LIMIT) } }));
+    const bomb = gzipSync(
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: ' '.repeat(4 * LIMIT) } }),
+    );
     expect(bomb.length).toBeLessThan(LIMIT / 10);
     expect((await post(bomb)).status).toBe(413);
     expect((await post(Buffer.from('not gzip'))).status).toBe(400);
   });
 
   it('refuses what it cannot read with 415 and a JSON-RPC error: another media type, charset or encoding', async () => {
-    const refused: Array<Record<string, string>> = [{ 'Content-Type': 'text/plain' }, { 'Content-Type': 'application/json; charset=latin1' }, { 'Content-Encoding': 'compress' }];
+    const refused: Array<Record<string, string>> = [
+      { 'Content-Type': 'text/plain' },
+      { 'Content-Type': 'application/json; charset=latin1' },
+      { 'Content-Encoding': 'compress' },
+    ];
     for (const headers of refused) {
       const res = await postMcp(http.url, listTools, { Authorization: `Bearer ${secret}`, ...headers });
       expect(res.status, JSON.stringify(headers)).toBe(415);
       expect((await json(res)).error.message).toMatch(/^unsupported /);
     }
-    expect((await postMcp(http.url, listTools, { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json; charset=utf-8' })).status).toBe(200);
+    expect(
+      (
+        await postMcp(http.url, listTools, {
+          Authorization: `Bearer ${secret}`,
+          'Content-Type': 'application/json; charset=utf-8',
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('answers a body that is not JSON with a parse error, keeping the connection (the body was read)', async () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { readMigrations, sqliteMigrationsDir } from '../../src/db/migrations.js';
 import { applyMigrations } from '../../src/db/sqlite/migrate.js';
 import { openTestDatabase, silentLogger, tempDir } from '../support/harness.js';
@@ -16,8 +16,15 @@ function migrationRows(path: string) {
   const db = new Database(path, { readonly: true });
   try {
     return db
-      .prepare('SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name')
-      .all() as Array<{ migration_name: string; checksum: string; finished_at: string | null; applied_steps_count: number }>;
+      .prepare(
+        'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
+      )
+      .all() as Array<{
+      migration_name: string;
+      checksum: string;
+      finished_at: string | null;
+      applied_steps_count: number;
+    }>;
   } finally {
     db.close();
   }
@@ -76,9 +83,18 @@ describe('migrations at start-up', () => {
       expect(await applyMigrations(conn, dir, silentLogger)).toEqual(local.map((m) => m.name));
 
       cpSync(join(dir, local[0]!.name), join(dir, '29990101000000_broken'), { recursive: true });
-      writeFileSync(join(dir, '29990101000000_broken', 'migration.sql'), 'CREATE TABLE "half_done" ("x" TEXT);\nTHIS IS NOT SQL;');
-      await expect(applyMigrations(conn, dir, silentLogger)).rejects.toThrow(/29990101000000_broken failed and was rolled back/);
-      const tables = await conn.queryRaw({ sql: `SELECT name FROM sqlite_master WHERE name = 'half_done'`, args: [], argTypes: [] });
+      writeFileSync(
+        join(dir, '29990101000000_broken', 'migration.sql'),
+        'CREATE TABLE "half_done" ("x" TEXT);\nTHIS IS NOT SQL;',
+      );
+      await expect(applyMigrations(conn, dir, silentLogger)).rejects.toThrow(
+        /29990101000000_broken failed and was rolled back/,
+      );
+      const tables = await conn.queryRaw({
+        sql: `SELECT name FROM sqlite_master WHERE name = 'half_done'`,
+        args: [],
+        argTypes: [],
+      });
       expect(tables.rows).toEqual([]);
 
       writeFileSync(join(dir, '29990101000000_broken', 'migration.sql'), 'CREATE TABLE "added_later" ("x" TEXT);');

@@ -46,7 +46,11 @@ async function withMessages(path: string): Promise<void> {
     conversation_id: id,
     messages: [
       { role: 'user', content: 'hello' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
     ],
   });
   await database.close();
@@ -75,7 +79,13 @@ describe('older SQLite readers', () => {
     // The migrations of the earlier version only: its search trigger used group_concat(… ORDER BY …).
     const earlier = join(tmp.dir, 'earlier-migrations');
     mkdirSync(earlier);
-    for (const name of ['20261122000000_init', '20261122100000_search_fts', '20261122110000_summaries', '20261122120000_access_tokens', 'migration_lock.toml']) {
+    for (const name of [
+      '20261122000000_init',
+      '20261122100000_search_fts',
+      '20261122110000_summaries',
+      '20261122120000_access_tokens',
+      'migration_lock.toml',
+    ]) {
       cpSync(join(sqliteMigrationsDir(), name), join(earlier, name), { recursive: true });
     }
     const path = join(tmp.dir, 'earlier.db');

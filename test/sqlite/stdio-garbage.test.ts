@@ -15,7 +15,10 @@ const TWO_MB = 2 * 1024 * 1024;
 
 describe('stdio: garbage on stdin', () => {
   it('answers every valid request around malformed lines and stays up', { timeout: 60_000 }, async () => {
-    const { child, writeLine, send, answer, stdout, exited } = spawnRawStdio(join(tmp.dir, 'garbage.db'), [], { PATH: process.env.PATH ?? '', HOME: tmp.dir });
+    const { child, writeLine, send, answer, stdout, exited } = spawnRawStdio(join(tmp.dir, 'garbage.db'), [], {
+      PATH: process.env.PATH ?? '',
+      HOME: tmp.dir,
+    });
     let nextId = 1000;
     /** A valid request right after each garbage line: it must be answered. */
     const ping = async () => {
@@ -24,7 +27,12 @@ describe('stdio: garbage on stdin', () => {
       expect(await answer(id), `ping ${id} answered`).toMatchObject({ jsonrpc: '2.0', id, result: {} });
     };
 
-    await send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'garbage', version: '1' } } });
+    await send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'garbage', version: '1' } },
+    });
     expect((await answer(1)).result.serverInfo.name).toBe('chat-history-mcp');
     await send({ jsonrpc: '2.0', method: 'notifications/initialized' });
 
@@ -61,7 +69,10 @@ describe('stdio: garbage on stdin', () => {
       '{"jsonrpc":"2.0","id":60,"method":"tools/call","params":{"name":"append_messages","arguments":{"conversation_id":"x","messages":[{"role":"user","content":5}]}}}',
       '{"jsonrpc":"2.0","id":61,"method":"tools/list","params":"oops"}',
       '{"jsonrpc":"2.0","id":62,"method":"no/such/method"}',
-      '{"jsonrpc":"2.0","id":63,"method":"tools/call","params":{"name":"create_conversation","arguments":{"metadata":{"deep":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}}}}',
+      '{"jsonrpc":"2.0","id":63,"method":"tools/call","params":{"name":"create_conversation","arguments":{"metadata":{"deep":' +
+        '['.repeat(10_000) +
+        ']'.repeat(10_000) +
+        '}}}}',
     ];
     for (const line of garbage) {
       await writeLine(line);
@@ -77,7 +88,8 @@ describe('stdio: garbage on stdin', () => {
     // cannot read as JSON-RPC at all (params: 5, params: "oops"); a batch gets -32600 for each
     // request id in it, a wrong jsonrpc version -32600. (Only what carries no usable id — an
     // object id, a notification — stays unanswered: no client could match an answer.)
-    for (const id of [56, 57, 58, 61]) expect(await answer(id), `request ${id} with wrong params`).toHaveProperty('error.code', -32602);
+    for (const id of [56, 57, 58, 61])
+      expect(await answer(id), `request ${id} with wrong params`).toHaveProperty('error.code', -32602);
     expect(await answer(53), 'a batch').toHaveProperty('error.code', -32600);
     expect(await answer(50), 'jsonrpc "1.0"').toHaveProperty('error.code', -32600);
     const unknownTool = await answer(59);
@@ -89,12 +101,32 @@ describe('stdio: garbage on stdin', () => {
 
     // Still the same process, still working end to end.
     expect(child.exitCode).toBeNull();
-    await send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'create_conversation', arguments: { key: 'after-garbage' } } });
+    await send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'create_conversation', arguments: { key: 'after-garbage' } },
+    });
     const id = (await answer(2)).result.structuredContent.conversation.id;
-    await send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'append_messages', arguments: { conversation_id: id, messages: [{ role: 'user', content: 'still here' }] } } });
+    await send({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: {
+        name: 'append_messages',
+        arguments: { conversation_id: id, messages: [{ role: 'user', content: 'still here' }] },
+      },
+    });
     expect((await answer(3)).result.structuredContent.message_count).toBe(1);
-    await send({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'get_history', arguments: { conversation_id: id } } });
-    expect((await answer(4)).result.structuredContent.messages.map((m: { content: string }) => m.content)).toEqual(['still here']);
+    await send({
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'tools/call',
+      params: { name: 'get_history', arguments: { conversation_id: id } },
+    });
+    expect((await answer(4)).result.structuredContent.messages.map((m: { content: string }) => m.content)).toEqual([
+      'still here',
+    ]);
 
     child.stdin!.end();
     expect(await exited).toEqual({ code: 0, signal: null });

@@ -15,8 +15,9 @@ import { CLI, type Exit, requireBuiltCli, startServer } from '../support/spawn.j
  * restart. `npm test` builds dist/ first; this file never compiles anything itself.
  */
 
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 // --- what the agent writes: every string must come back exactly -----------------------------
 
@@ -44,7 +45,7 @@ const SENT = [
   { role: 'assistant', content: null, tool_calls: TOOL_CALLS },
   { role: 'tool', content: WEATHER_RESULT, tool_call_id: 'call_weather_paris' },
   { role: 'tool', content: TIME_RESULT, tool_call_id: 'call_time_tokyo' },
-  { role: 'assistant', content: FINAL_ANSWER, metadata: { model: 'test-model', 'ключ': ['✓', 1, null] } },
+  { role: 'assistant', content: FINAL_ANSWER, metadata: { model: 'test-model', ключ: ['✓', 1, null] } },
 ] as const;
 
 /** Strings that must never appear in the server's log, even at debug level. */
@@ -84,7 +85,8 @@ function expectCleanLogs(stderr: string, dbPath: string): Array<Record<string, u
   expect(started).toMatchObject({ version: PACKAGE_VERSION, db: dbPath, owner: 'local' });
   // Debug level logs the tool calls, and still never what the agent wrote.
   expect(logs.some((l) => l.tool !== undefined)).toBe(true);
-  for (const secret of SECRETS) expect(stderr, `stderr must not contain message content ${JSON.stringify(secret)}`).not.toContain(secret);
+  for (const secret of SECRETS)
+    expect(stderr, `stderr must not contain message content ${JSON.stringify(secret)}`).not.toContain(secret);
   return logs;
 }
 
@@ -102,7 +104,9 @@ describe('built CLI over stdio', () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores a tool-calling conversation exactly, exits 0 when the client leaves, and keeps it across a restart', { timeout: 30_000 }, async () => {
+  it('stores a tool-calling conversation exactly, exits 0 when the client leaves, and keeps it across a restart', {
+    timeout: 30_000,
+  }, async () => {
     const dbPath = join(dir, 'history.db');
 
     // --- first process: write --------------------------------------------------------
@@ -123,10 +127,17 @@ describe('built CLI over stdio', () => {
       expect(a3).toMatchObject({ conversation_id: conversationId, message_count: 6, replayed: false });
 
       firstReading = await first.call<HistoryPageView>('get_history', { conversation_id: conversationId });
-      expect(firstReading).toMatchObject({ conversation_id: conversationId, message_count: 6, has_more_before: false, has_more_after: false });
+      expect(firstReading).toMatchObject({
+        conversation_id: conversationId,
+        message_count: 6,
+        has_more_before: false,
+        has_more_after: false,
+      });
       const messages = firstReading.messages;
       expect(messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect(messages.map((m) => m.id)).toEqual([a1, a2, a3].flatMap((a) => a.messages.map((m: { id: string }) => m.id)));
+      expect(messages.map((m) => m.id)).toEqual(
+        [a1, a2, a3].flatMap((a) => a.messages.map((m: { id: string }) => m.id)),
+      );
       SENT.forEach((sent, i) => {
         const got = messages[i]!;
         expect(got.role).toBe(sent.role);
@@ -155,7 +166,12 @@ describe('built CLI over stdio', () => {
     try {
       const list = await second.call<ConversationPageView>('list_conversations', {});
       const listed = list.conversations.find((c) => c.id === conversationId);
-      expect(listed).toMatchObject({ id: conversationId, key: 'stdio-thread-1', title: 'Wetter & Zeit ✓', message_count: 6 });
+      expect(listed).toMatchObject({
+        id: conversationId,
+        key: 'stdio-thread-1',
+        title: 'Wetter & Zeit ✓',
+        message_count: 6,
+      });
 
       const again = await second.call('create_conversation', { key: 'stdio-thread-1' });
       expect(again.created).toBe(false);
@@ -187,7 +203,10 @@ describe('built CLI over stdio', () => {
     /** Resolves with the response to request `id` once its line has arrived. */
     const response = (id: number) =>
       new Promise<any>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no response to request ${id}; stdout so far:\n${stdout}\nstderr:\n${stderr}`)), 15_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no response to request ${id}; stdout so far:\n${stdout}\nstderr:\n${stderr}`)),
+          15_000,
+        );
         const check = () => {
           for (const line of stdout.split('\n')) {
             if (!line.includes(`"id":${id}`)) continue;
@@ -219,7 +238,12 @@ describe('built CLI over stdio', () => {
     expect(init.result.serverInfo.name).toBe('chat-history-mcp');
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
-    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'create_conversation', arguments: { key: 'raw' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: { name: 'create_conversation', arguments: { key: 'raw' } },
+    });
     const tools = await response(2);
     expect(tools.result.tools.map((t: { name: string }) => t.name)).toContain('append_messages');
     const created = await response(3);
@@ -231,10 +255,20 @@ describe('built CLI over stdio', () => {
       params: { name: 'append_messages', arguments: { conversation_id: id, messages: SENT } },
     });
     expect((await response(4)).result.structuredContent.message_count).toBe(6);
-    send({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'get_history', arguments: { conversation_id: id } } });
+    send({
+      jsonrpc: '2.0',
+      id: 5,
+      method: 'tools/call',
+      params: { name: 'get_history', arguments: { conversation_id: id } },
+    });
     const history = await response(5);
     expect(history.result.structuredContent.messages[1].content).toBe(USER_CONTENT);
-    send({ jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'get_conversation', arguments: { conversation_id: 'no-such-id' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 6,
+      method: 'tools/call',
+      params: { name: 'get_conversation', arguments: { conversation_id: 'no-such-id' } },
+    });
     expect((await response(6)).result.isError).toBe(true);
     send({ jsonrpc: '2.0', id: 7, method: 'no/such/method' });
     expect((await response(7)).error.code).toBe(-32601);

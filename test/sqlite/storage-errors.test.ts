@@ -1,6 +1,6 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { sqliteDialect } from '../../src/db/sqlite/dialect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteDialect } from '../../src/db/sqlite/dialect.js';
 import { PrismaClient } from '../../src/generated/sqlite/client.js';
 import { STORAGE_FAILURE_MESSAGES, storageFailure } from '../../src/history/core/storage-errors.js';
 import { connect, setup } from '../support/harness.js';
@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-const big = (n: number) => Array.from({ length: n }, (_, i) => ({ role: 'user', content: `${i} ${'x'.repeat(60_000)}` }));
+const big = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ role: 'user', content: `${i} ${'x'.repeat(60_000)}` }));
 
 async function expectUnchanged(api: Pick<typeof env, 'call'>) {
   const page = await api.call('get_history', { conversation_id: id });
@@ -48,7 +49,9 @@ describe('a full database', () => {
 describe('a read-only database', () => {
   it('refuses every write with a clear message and keeps serving reads', async () => {
     if (env.database.target.provider !== 'sqlite') throw new Error('SQLite only');
-    const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${env.database.target.path}`, readonly: true }) });
+    const db = new PrismaClient({
+      adapter: new PrismaBetterSqlite3({ url: `file:${env.database.target.path}`, readonly: true }),
+    });
     const ro = await connect({ db, provider: 'sqlite', dialect: sqliteDialect, close: () => db.$disconnect() });
     try {
       const history = await ro.call('get_history', { conversation_id: id });
@@ -59,7 +62,8 @@ describe('a read-only database', () => {
         ['update_conversation', { conversation_id: id, title: 'nope' }],
         ['delete_conversation', { conversation_id: id }],
       ];
-      for (const [tool, args] of writes) expect(await ro.callError(tool, args), tool).toBe(STORAGE_FAILURE_MESSAGES.read_only);
+      for (const [tool, args] of writes)
+        expect(await ro.callError(tool, args), tool).toBe(STORAGE_FAILURE_MESSAGES.read_only);
       expect(await ro.call('get_history', { conversation_id: id })).toEqual(history);
       expect((await ro.call('get_conversation', { conversation_id: id })).id).toBe(id);
     } finally {
@@ -71,9 +75,14 @@ describe('a read-only database', () => {
 
 describe('storageFailure', () => {
   it('finds the SQLite code in each shape the driver layers produce', () => {
-    const adapterError = (originalCode: string) => Object.assign(new Error('x'), { name: 'DriverAdapterError', cause: { kind: 'sqlite', originalCode } });
+    const adapterError = (originalCode: string) =>
+      Object.assign(new Error('x'), { name: 'DriverAdapterError', cause: { kind: 'sqlite', originalCode } });
     expect(storageFailure(adapterError('SQLITE_IOERR_WRITE'))).toEqual({ kind: 'io', code: 'SQLITE_IOERR_WRITE' });
-    expect(storageFailure(Object.assign(new Error('x'), { code: 'P2039', meta: { driverAdapterError: adapterError('SQLITE_FULL') } }))?.kind).toBe('full');
+    expect(
+      storageFailure(
+        Object.assign(new Error('x'), { code: 'P2039', meta: { driverAdapterError: adapterError('SQLITE_FULL') } }),
+      )?.kind,
+    ).toBe('full');
     expect(storageFailure(Object.assign(new Error('x'), { code: 'SQLITE_READONLY_DBMOVED' }))?.kind).toBe('read_only');
     expect(storageFailure(Object.assign(new Error('x'), { code: 'SQLITE_CANTOPEN' }))?.kind).toBe('cant_open');
     expect(storageFailure(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }))).toBeUndefined();
@@ -85,13 +94,29 @@ describe('storageFailure', () => {
 
   it('finds PostgreSQL failures: SQLSTATEs, adapter kinds, socket codes', () => {
     const prismaError = (cause: Record<string, unknown>) =>
-      Object.assign(new Error('x'), { code: 'P2010', meta: { driverAdapterError: { name: 'DriverAdapterError', cause } } });
-    expect(storageFailure(prismaError({ kind: 'postgres', code: '53100', originalCode: '53100' }))).toEqual({ kind: 'full', code: '53100' });
-    expect(storageFailure(prismaError({ kind: 'postgres', code: '25006', originalCode: '25006' }))?.kind).toBe('read_only');
-    expect(storageFailure(prismaError({ kind: 'postgres', code: '57P01', originalCode: '57P01' }))?.kind).toBe('unreachable');
-    expect(storageFailure(prismaError({ kind: 'DatabaseNotReachable', host: 'db', port: 5432 }))?.kind).toBe('unreachable');
-    expect(storageFailure(prismaError({ kind: 'TooManyConnections', originalCode: '53300' }))?.kind).toBe('unreachable');
-    expect(storageFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))?.kind).toBe('unreachable');
+      Object.assign(new Error('x'), {
+        code: 'P2010',
+        meta: { driverAdapterError: { name: 'DriverAdapterError', cause } },
+      });
+    expect(storageFailure(prismaError({ kind: 'postgres', code: '53100', originalCode: '53100' }))).toEqual({
+      kind: 'full',
+      code: '53100',
+    });
+    expect(storageFailure(prismaError({ kind: 'postgres', code: '25006', originalCode: '25006' }))?.kind).toBe(
+      'read_only',
+    );
+    expect(storageFailure(prismaError({ kind: 'postgres', code: '57P01', originalCode: '57P01' }))?.kind).toBe(
+      'unreachable',
+    );
+    expect(storageFailure(prismaError({ kind: 'DatabaseNotReachable', host: 'db', port: 5432 }))?.kind).toBe(
+      'unreachable',
+    );
+    expect(storageFailure(prismaError({ kind: 'TooManyConnections', originalCode: '53300' }))?.kind).toBe(
+      'unreachable',
+    );
+    expect(
+      storageFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))?.kind,
+    ).toBe('unreachable');
     expect(storageFailure(new Error('Connection terminated unexpectedly'))?.kind).toBe('unreachable');
     // Ordinary failures stay ordinary (they are bugs, or rules the domain reports itself).
     expect(storageFailure(prismaError({ kind: 'UniqueConstraintViolation', originalCode: '23505' }))).toBeUndefined();

@@ -36,7 +36,12 @@ function makeBatch(batch: string) {
     const metadata = { batch, size, index };
     const content = `${batch}/${index} ${padding}`;
     if (withCall && index === 0) {
-      return { role: 'assistant', content: null, metadata, tool_calls: [{ id: `call-${batch}`, type: 'function', function: { name: 'f', arguments: '{"x":1}' } }] };
+      return {
+        role: 'assistant',
+        content: null,
+        metadata,
+        tool_calls: [{ id: `call-${batch}`, type: 'function', function: { name: 'f', arguments: '{"x":1}' } }],
+      };
     }
     if (withCall && index === 1) return { role: 'tool', content, metadata, tool_call_id: `call-${batch}` };
     return { role: index % 2 === 0 ? 'user' : 'assistant', content, metadata };
@@ -44,7 +49,13 @@ function makeBatch(batch: string) {
 }
 
 /** Appends until the connection dies; returns what the server acknowledged. */
-async function appendUntilDead(server: Running, id: string, prefix: string, errors: string[], onAck: () => void): Promise<Acked[]> {
+async function appendUntilDead(
+  server: Running,
+  id: string,
+  prefix: string,
+  errors: string[],
+  onAck: () => void,
+): Promise<Acked[]> {
   const acked: Acked[] = [];
   for (let n = 0; ; n++) {
     const batch = `${prefix}-b${n}`;
@@ -60,7 +71,12 @@ async function appendUntilDead(server: Running, id: string, prefix: string, erro
       continue;
     }
     const stored = (result.structuredContent as { messages: Array<{ id: string; seq: number }> }).messages;
-    acked.push({ batch, ids: stored.map((m) => m.id), seqs: stored.map((m) => m.seq), contents: messages.map((m) => m.content ?? '') });
+    acked.push({
+      batch,
+      ids: stored.map((m) => m.id),
+      seqs: stored.map((m) => m.seq),
+      contents: messages.map((m) => m.content ?? ''),
+    });
     onAck();
   }
 }
@@ -73,7 +89,10 @@ function checkFile(dbPath: string, acked: Acked[], context: string): StoredMessa
   expect(onDisk.conversations, `${context}: one conversation`).toHaveLength(1);
   const [conversation] = onDisk.conversations;
   const messages = onDisk.messages.get(conversation!.id)!;
-  expect(messages.map((m) => m.seq), `${context}: seq gapless`).toEqual(range(1, messages.length));
+  expect(
+    messages.map((m) => m.seq),
+    `${context}: seq gapless`,
+  ).toEqual(range(1, messages.length));
   expect(conversation!.messageCount, `${context}: message_count matches the stored rows`).toBe(messages.length);
 
   const bySeq = new Map(messages.map((m) => [m.seq, m]));
@@ -95,11 +114,20 @@ function checkFile(dbPath: string, acked: Acked[], context: string): StoredMessa
   for (const [batch, rows] of batches) {
     const meta = rows.map((r) => JSON.parse(r.metadata!) as { size: number; index: number });
     expect(rows.length, `${context}: batch ${batch} is complete`).toBe(meta[0]!.size);
-    expect(meta.map((m) => m.index), `${context}: batch ${batch} in order`).toEqual(range(0, rows.length - 1));
-    expect(rows.map((r) => r.seq), `${context}: batch ${batch} contiguous`).toEqual(range(rows[0]!.seq, rows[0]!.seq + rows.length - 1));
-    if (rows[0]!.role === 'assistant' && rows[1]?.role === 'tool') expect(callIds.has(`call-${batch}`), `${context}: tool call of ${batch}`).toBe(true);
+    expect(
+      meta.map((m) => m.index),
+      `${context}: batch ${batch} in order`,
+    ).toEqual(range(0, rows.length - 1));
+    expect(
+      rows.map((r) => r.seq),
+      `${context}: batch ${batch} contiguous`,
+    ).toEqual(range(rows[0]!.seq, rows[0]!.seq + rows.length - 1));
+    if (rows[0]!.role === 'assistant' && rows[1]?.role === 'tool')
+      expect(callIds.has(`call-${batch}`), `${context}: tool call of ${batch}`).toBe(true);
   }
-  expect(callIds.size, `${context}: no tool call without its batch`).toBe([...callIds].filter((c) => batches.has(c.slice('call-'.length))).length);
+  expect(callIds.size, `${context}: no tool call without its batch`).toBe(
+    [...callIds].filter((c) => batches.has(c.slice('call-'.length))).length,
+  );
   return messages;
 }
 
@@ -118,13 +146,17 @@ describe('crash safety (SIGKILL under continuous appends)', () => {
       expect(created.created, `round ${round}: get-or-create`).toBe(round === 1);
       conversationId ||= created.conversation.id;
       expect(created.conversation.id).toBe(conversationId);
-      expect(created.conversation.message_count, `round ${round}: the restarted server sees what is on disk`).toBe(stored);
+      expect(created.conversation.message_count, `round ${round}: the restarted server sees what is on disk`).toBe(
+        stored,
+      );
 
       // The random delay starts once appends are flowing (the first ones of a fresh process are
       // slow to warm up), so the kill lands in steady-state writing.
       let flowing!: () => void;
       const firstAck = new Promise<void>((resolve) => (flowing = resolve));
-      const loops = range(1, APPENDERS).map((a) => appendUntilDead(server, conversationId, `r${round}a${a}`, errors, flowing));
+      const loops = range(1, APPENDERS).map((a) =>
+        appendUntilDead(server, conversationId, `r${round}a${a}`, errors, flowing),
+      );
       await Promise.race([firstAck, sleep(30_000)]);
       const delay = randomInt(100, 600);
       await sleep(delay);
@@ -138,8 +170,13 @@ describe('crash safety (SIGKILL under continuous appends)', () => {
       // At most the batches in flight at the kill can be stored without an acknowledgement.
       const present = new Set(messages.map((m) => (JSON.parse(m.metadata!) as { batch: string }).batch));
       const unacked = [...present].filter((b) => b.startsWith(`r${round}a`) && !roundAcked.some((a) => a.batch === b));
-      expect(unacked.length, `round ${round}: unacknowledged batches stored (${unacked.join(', ')})`).toBeLessThanOrEqual(APPENDERS);
-      log.push(`round ${round}: killed after ${delay} ms; ${roundAcked.length} batches acknowledged, ${unacked.length} stored unacknowledged`);
+      expect(
+        unacked.length,
+        `round ${round}: unacknowledged batches stored (${unacked.join(', ')})`,
+      ).toBeLessThanOrEqual(APPENDERS);
+      log.push(
+        `round ${round}: killed after ${delay} ms; ${roundAcked.length} batches acknowledged, ${unacked.length} stored unacknowledged`,
+      );
       stored = messages.length;
     }
     console.log(`crash rounds:\n  ${log.join('\n  ')}`);
@@ -151,8 +188,13 @@ describe('crash safety (SIGKILL under continuous appends)', () => {
     try {
       const viaServer = await readAll(server, conversationId);
       const onDisk = inspectDatabase(dbPath).messages.get(conversationId)!;
-      expect(viaServer.map((m) => [m.id, m.seq, m.content ?? null])).toEqual(onDisk.map((m) => [m.id, m.seq, m.content]));
-      const after = await server.call('append_messages', { conversation_id: conversationId, messages: [{ role: 'user', content: 'after the crashes' }] });
+      expect(viaServer.map((m) => [m.id, m.seq, m.content ?? null])).toEqual(
+        onDisk.map((m) => [m.id, m.seq, m.content]),
+      );
+      const after = await server.call('append_messages', {
+        conversation_id: conversationId,
+        messages: [{ role: 'user', content: 'after the crashes' }],
+      });
       expect(after.messages[0].seq).toBe(onDisk.length + 1);
     } finally {
       await server.close();
@@ -165,7 +207,9 @@ describe('crash safety (SIGKILL under continuous appends)', () => {
     const phases: string[] = [];
     for (let attempt = 1; attempt <= 5; attempt++) {
       const dbPath = join(tmp.dir, `first-start-${attempt}.db`);
-      const child = spawn(process.execPath, [CLI, '--db', dbPath, '--log-level', 'info'], { stdio: ['pipe', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, '--db', dbPath, '--log-level', 'info'], {
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
       const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
       // Odd attempts die right after the first migration is logged (the next one is running
       // then); even ones at a random moment of the start-up.
@@ -183,7 +227,10 @@ describe('crash safety (SIGKILL under continuous appends)', () => {
       const server = await startServer(dbPath, []);
       try {
         const { conversation } = await server.call('create_conversation', { key: 'after-kill' });
-        await server.call('append_messages', { conversation_id: conversation.id, messages: [{ role: 'user', content: 'hello' }] });
+        await server.call('append_messages', {
+          conversation_id: conversation.id,
+          messages: [{ role: 'user', content: 'hello' }],
+        });
         expect((await readAll(server, conversation.id)).map((m) => m.content)).toEqual(['hello']);
       } finally {
         await server.close();
@@ -192,7 +239,10 @@ describe('crash safety (SIGKILL under continuous appends)', () => {
       const db = new Sqlite(dbPath, { readonly: true });
       try {
         expect(db.prepare('PRAGMA integrity_check').pluck().all()).toEqual(['ok']);
-        const unfinished = db.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NULL').pluck().all();
+        const unfinished = db
+          .prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NULL')
+          .pluck()
+          .all();
         expect(unfinished, 'no half-applied migration recorded').toEqual([]);
       } finally {
         db.close();

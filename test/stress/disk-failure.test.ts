@@ -70,7 +70,9 @@ function mountExt4(): { dir: string; device: string } {
 
 function turnReadOnly(fs: { dir: string; device: string }): void {
   writeFileSync(`/sys/fs/ext4/${fs.device}/trigger_fs_error`, '1');
-  expect(execFileSync('findmnt', ['-n', '-o', 'OPTIONS', fs.dir], { encoding: 'utf8' })).toMatch(/(^|,)ro(,|$)|emergency_ro/);
+  expect(execFileSync('findmnt', ['-n', '-o', 'OPTIONS', fs.dir], { encoding: 'utf8' })).toMatch(
+    /(^|,)ro(,|$)|emergency_ro/,
+  );
 }
 
 /** What this machine allows, probed once; a skipped test names the missing piece. */
@@ -94,7 +96,10 @@ function probe(): { tmpfs: string | undefined; ext4: string | undefined } {
       ext4 = `cannot mount an ext4 image on a loop device (${(err as Error).message.split('\n')[0]})`;
     }
   }
-  for (const [what, why] of [['full-disk (tmpfs)', tmpfs], ['read-only filesystem (ext4 loop)', ext4]]) {
+  for (const [what, why] of [
+    ['full-disk (tmpfs)', tmpfs],
+    ['read-only filesystem (ext4 loop)', ext4],
+  ]) {
     if (why) console.warn(`disk-failure: SKIPPING the ${what} test: ${why}`);
   }
   return { tmpfs, ext4 };
@@ -108,7 +113,12 @@ const batch = (tag: string, kb: number) => [
 ];
 
 /** Appends batches until one is refused; returns the stored contents and the refusal text. */
-async function appendUntilRefused(server: Running, id: string, kb: number, max = 200): Promise<{ stored: string[]; refusal: string }> {
+async function appendUntilRefused(
+  server: Running,
+  id: string,
+  kb: number,
+  max = 200,
+): Promise<{ stored: string[]; refusal: string }> {
   const stored: string[] = [];
   for (let i = 0; i < max; i++) {
     const messages = batch(`b${i}`, kb);
@@ -122,7 +132,10 @@ async function appendUntilRefused(server: Running, id: string, kb: number, max =
 /** Reads still work and show exactly `stored`, nothing of a refused batch. */
 async function expectReadsWork(server: Running, id: string, stored: string[]): Promise<void> {
   const messages = await readAll(server, id);
-  expect(messages.map((m) => m.content), 'exactly the acknowledged messages').toEqual(stored);
+  expect(
+    messages.map((m) => m.content),
+    'exactly the acknowledged messages',
+  ).toEqual(stored);
   expect(messages.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1));
   expect((await server.call('get_conversation', { conversation_id: id })).message_count).toBe(stored.length);
   expect((await server.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toContain(id);
@@ -134,36 +147,41 @@ function expectClearRefusal(text: string, ...allowed: string[]): void {
 }
 
 describe('disk failures under a running server', () => {
-  it.skipIf(unavailable.tmpfs !== undefined)('a full disk: clear refusal, failed batch absent, reads work, writes resume once space is freed', async () => {
-    const dir = mountTmpfs(3 * 1024 * 1024);
-    const filler = join(dir, 'filler');
-    writeFileSync(filler, Buffer.alloc(1024 * 1024, 1));
-    const dbPath = join(dir, 'history.db');
-    const server = await startServer(dbPath, []);
-    let stored: string[] = [];
-    let id = '';
-    try {
-      id = (await server.call('create_conversation', { key: 'full' })).conversation.id;
-      const outcome = await appendUntilRefused(server, id, 100);
-      stored = outcome.stored;
-      expect(stored.length).toBeGreaterThan(0);
-      expectClearRefusal(outcome.refusal, STORAGE_FAILURE_MESSAGES.full);
-      expect(server.stderr(), 'the log names the SQLite code').toMatch(/"storage":"full","sqlite":"SQLITE_FULL".*"msg":"storage failure"/);
-      await expectReadsWork(server, id, stored);
+  it.skipIf(unavailable.tmpfs !== undefined)(
+    'a full disk: clear refusal, failed batch absent, reads work, writes resume once space is freed',
+    async () => {
+      const dir = mountTmpfs(3 * 1024 * 1024);
+      const filler = join(dir, 'filler');
+      writeFileSync(filler, Buffer.alloc(1024 * 1024, 1));
+      const dbPath = join(dir, 'history.db');
+      const server = await startServer(dbPath, []);
+      let stored: string[] = [];
+      let id = '';
+      try {
+        id = (await server.call('create_conversation', { key: 'full' })).conversation.id;
+        const outcome = await appendUntilRefused(server, id, 100);
+        stored = outcome.stored;
+        expect(stored.length).toBeGreaterThan(0);
+        expectClearRefusal(outcome.refusal, STORAGE_FAILURE_MESSAGES.full);
+        expect(server.stderr(), 'the log names the SQLite code').toMatch(
+          /"storage":"full","sqlite":"SQLITE_FULL".*"msg":"storage failure"/,
+        );
+        await expectReadsWork(server, id, stored);
 
-      rmSync(filler);
-      const after = await server.call('append_messages', { conversation_id: id, messages: batch('after', 1) });
-      expect(after.messages.map((m: { seq: number }) => m.seq)).toEqual([stored.length + 1, stored.length + 2]);
-      stored.push(...batch('after', 1).map((m) => m.content));
-      await expectReadsWork(server, id, stored);
-    } finally {
-      await server.close();
-    }
-    expect(await server.exited).toEqual({ code: 0, signal: null });
-    const onDisk = inspectDatabase(dbPath);
-    expect(onDisk.integrity).toEqual(['ok']);
-    expect(onDisk.messages.get(id)!.map((m) => m.content)).toEqual(stored);
-  });
+        rmSync(filler);
+        const after = await server.call('append_messages', { conversation_id: id, messages: batch('after', 1) });
+        expect(after.messages.map((m: { seq: number }) => m.seq)).toEqual([stored.length + 1, stored.length + 2]);
+        stored.push(...batch('after', 1).map((m) => m.content));
+        await expectReadsWork(server, id, stored);
+      } finally {
+        await server.close();
+      }
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      const onDisk = inspectDatabase(dbPath);
+      expect(onDisk.integrity).toEqual(['ok']);
+      expect(onDisk.messages.get(id)!.map((m) => m.content)).toEqual(stored);
+    },
+  );
 
   it('a file-size limit (ulimit -f): clear refusal, failed batch absent, reads work; a restart without the limit carries on', async () => {
     const dbPath = join(tmp.dir, 'fsize.db');
@@ -198,54 +216,70 @@ describe('disk failures under a running server', () => {
     expect(await unlimited.exited).toEqual({ code: 0, signal: null });
   });
 
-  it.skipIf(unavailable.ext4 !== undefined)('a filesystem that turns read-only: clear refusals, nothing half-written, reads work, and a restart on it serves reads', async () => {
-    const fs = mountExt4();
-    const dbPath = join(fs.dir, 'history.db');
-    const stored: string[] = [];
-    let id = '';
-    const server = await startServer(dbPath, []);
-    try {
-      id = (await server.call('create_conversation', { key: 'ro' })).conversation.id;
-      for (let i = 0; i < 3; i++) {
-        const messages = batch(`before${i}`, 4);
-        await server.call('append_messages', { conversation_id: id, messages });
-        stored.push(...messages.map((m) => m.content));
-      }
-      turnReadOnly(fs);
+  it.skipIf(unavailable.ext4 !== undefined)(
+    'a filesystem that turns read-only: clear refusals, nothing half-written, reads work, and a restart on it serves reads',
+    async () => {
+      const fs = mountExt4();
+      const dbPath = join(fs.dir, 'history.db');
+      const stored: string[] = [];
+      let id = '';
+      const server = await startServer(dbPath, []);
+      try {
+        id = (await server.call('create_conversation', { key: 'ro' })).conversation.id;
+        for (let i = 0; i < 3; i++) {
+          const messages = batch(`before${i}`, 4);
+          await server.call('append_messages', { conversation_id: id, messages });
+          stored.push(...messages.map((m) => m.content));
+        }
+        turnReadOnly(fs);
 
-      const writes: Array<[string, Record<string, unknown>]> = [
-        ['append_messages', { conversation_id: id, messages: batch('refused', 4) }],
-        ['append_messages', { conversation_id: id, messages: batch('refused-small', 0) }],
-        ['update_conversation', { conversation_id: id, title: 'refused' }],
-        ['create_conversation', { key: 'refused' }],
-      ];
-      for (const [tool, args] of writes) {
-        const result = await server.callRaw(tool, args);
-        expect(result.isError, tool).toBe(true);
-        expectClearRefusal((result.content[0] as { text: string }).text, STORAGE_FAILURE_MESSAGES.read_only, STORAGE_FAILURE_MESSAGES.io);
+        const writes: Array<[string, Record<string, unknown>]> = [
+          ['append_messages', { conversation_id: id, messages: batch('refused', 4) }],
+          ['append_messages', { conversation_id: id, messages: batch('refused-small', 0) }],
+          ['update_conversation', { conversation_id: id, title: 'refused' }],
+          ['create_conversation', { key: 'refused' }],
+        ];
+        for (const [tool, args] of writes) {
+          const result = await server.callRaw(tool, args);
+          expect(result.isError, tool).toBe(true);
+          expectClearRefusal(
+            (result.content[0] as { text: string }).text,
+            STORAGE_FAILURE_MESSAGES.read_only,
+            STORAGE_FAILURE_MESSAGES.io,
+          );
+        }
+        await expectReadsWork(server, id, stored);
+        expect((await server.call('get_conversation', { conversation_id: id })).title).toBeNull();
+        expect(server.stderr(), 'the log names the SQLite code').toMatch(
+          /"sqlite":"SQLITE_(IOERR|READONLY)[A-Z_]*".*"msg":"storage failure"/,
+        );
+      } finally {
+        await server.close();
       }
-      await expectReadsWork(server, id, stored);
-      expect((await server.call('get_conversation', { conversation_id: id })).title).toBeNull();
-      expect(server.stderr(), 'the log names the SQLite code').toMatch(/"sqlite":"SQLITE_(IOERR|READONLY)[A-Z_]*".*"msg":"storage failure"/);
-    } finally {
-      await server.close();
-    }
-    expect(await server.exited).toEqual({ code: 0, signal: null });
+      expect(await server.exited).toEqual({ code: 0, signal: null });
 
-    // A new start on the read-only filesystem: reads are served, writes refused clearly.
-    const again = await startServer(dbPath, []);
-    try {
-      await expectReadsWork(again, id, stored);
-      const refused = await again.callRaw('append_messages', { conversation_id: id, messages: batch('refused-again', 1) });
-      expect(refused.isError).toBe(true);
-      expectClearRefusal((refused.content[0] as { text: string }).text, STORAGE_FAILURE_MESSAGES.read_only, STORAGE_FAILURE_MESSAGES.io);
-      await expectReadsWork(again, id, stored);
-    } finally {
-      await again.close();
-    }
-    expect(await again.exited).toEqual({ code: 0, signal: null });
-    const onDisk = inspectDatabase(dbPath);
-    expect(onDisk.integrity).toEqual(['ok']);
-    expect(onDisk.messages.get(id)!.map((m) => m.content)).toEqual(stored);
-  });
+      // A new start on the read-only filesystem: reads are served, writes refused clearly.
+      const again = await startServer(dbPath, []);
+      try {
+        await expectReadsWork(again, id, stored);
+        const refused = await again.callRaw('append_messages', {
+          conversation_id: id,
+          messages: batch('refused-again', 1),
+        });
+        expect(refused.isError).toBe(true);
+        expectClearRefusal(
+          (refused.content[0] as { text: string }).text,
+          STORAGE_FAILURE_MESSAGES.read_only,
+          STORAGE_FAILURE_MESSAGES.io,
+        );
+        await expectReadsWork(again, id, stored);
+      } finally {
+        await again.close();
+      }
+      expect(await again.exited).toEqual({ code: 0, signal: null });
+      const onDisk = inspectDatabase(dbPath);
+      expect(onDisk.integrity).toEqual(['ok']);
+      expect(onDisk.messages.get(id)!.map((m) => m.content)).toEqual(stored);
+    },
+  );
 });

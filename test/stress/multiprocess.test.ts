@@ -35,7 +35,10 @@ async function getOrCreateTogether(servers: Running[], key: string): Promise<str
   expect(results.filter((r) => r.isError)).toEqual([]);
   const structured = results.map((r) => r.structuredContent as { created: boolean; conversation: { id: string } });
   expect(new Set(structured.map((r) => r.conversation.id)).size, 'one conversation').toBe(1);
-  expect(structured.filter((r) => r.created), 'exactly one created:true').toHaveLength(1);
+  expect(
+    structured.filter((r) => r.created),
+    'exactly one created:true',
+  ).toHaveLength(1);
   return structured[0]!.conversation.id;
 }
 
@@ -52,7 +55,10 @@ describe(`${PROCESSES} server processes on one SQLite file`, () => {
         servers.map(async (s, p) => {
           for (let i = 0; i < 250; i++) {
             const content = `p${p}-m${i}`;
-            const r = await s.callRaw('append_messages', { conversation_id: id, messages: [{ role: 'user', content }] });
+            const r = await s.callRaw('append_messages', {
+              conversation_id: id,
+              messages: [{ role: 'user', content }],
+            });
             if (r.isError) failures.push(`${content}: ${JSON.stringify(r.content)}`);
             else acked.set(content, (r.structuredContent as any).messages[0].seq);
           }
@@ -95,7 +101,10 @@ describe(`${PROCESSES} server processes on one SQLite file`, () => {
           let next = 0;
           const worker = async () => {
             for (let b = next++; b < batches; b = next++) {
-              const messages = range(0, 2).map((j) => ({ role: j === 1 ? 'assistant' : 'user', content: `p${p}-b${b}-${j}` }));
+              const messages = range(0, 2).map((j) => ({
+                role: j === 1 ? 'assistant' : 'user',
+                content: `p${p}-b${b}-${j}`,
+              }));
               const r = await s.callRaw('append_messages', { conversation_id: id, messages });
               if (r.isError) failures.push(`p${p}-b${b}: ${JSON.stringify(r.content)}`);
             }
@@ -110,7 +119,10 @@ describe(`${PROCESSES} server processes on one SQLite file`, () => {
       expect(new Set(stored.map((m) => m.content)).size).toBe(total);
       for (let i = 0; i < total; i += 3) {
         const prefix = (stored[i].content as string).replace(/-0$/, '');
-        expect(stored.slice(i, i + 3).map((m) => m.content), 'a batch is contiguous').toEqual([0, 1, 2].map((j) => `${prefix}-${j}`));
+        expect(
+          stored.slice(i, i + 3).map((m) => m.content),
+          'a batch is contiguous',
+        ).toEqual([0, 1, 2].map((j) => `${prefix}-${j}`));
       }
     } finally {
       await stopAll(servers);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
+import { type Database, type DatabaseTarget, openDatabase } from '../../src/db/index.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/history/core/limits.js';
 import { HistoryStore } from '../../src/history/store.js';
 import { createLogger } from '../../src/logger.js';
@@ -88,7 +88,8 @@ export function clientApi(client: Client, close: () => Promise<void>): Connected
     },
     async callError(name, args) {
       const result = await callRaw(name, args);
-      if (!result.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
+      if (!result.isError)
+        throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
       const first = result.content[0];
       return first?.type === 'text' ? first.text : JSON.stringify(result.content);
     },

@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS, type Limits } from '../../src/history/core/limits.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { Logger } from '../../src/logger.js';
 import { type HttpServerOptions, startHttpServer } from '../../src/transports/http.js';
-import { clientApi, type Connected, silentLogger } from './harness.js';
+import { type Connected, clientApi, silentLogger } from './harness.js';
 
 export interface TestHttpServer {
   url: string;
@@ -42,7 +42,11 @@ export async function startTestHttp(
 }
 
 /** A real SDK Client over Streamable HTTP, sending `secret` (and any extra headers) on every request. */
-export async function connectHttp(url: string, secret: string, headers: Record<string, string> = {}): Promise<Connected> {
+export async function connectHttp(
+  url: string,
+  secret: string,
+  headers: Record<string, string> = {},
+): Promise<Connected> {
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { Authorization: `Bearer ${secret}`, ...headers } },
   });
@@ -66,7 +70,11 @@ export function postMcp(url: string, body: unknown, headers: Record<string, stri
  * Node's own client writes a header string as Latin-1 or as UTF-8 depending on how the body
  * is passed, which would blur a test of the bytes.
  */
-export async function postWithHeaderBytes(url: string, headers: Record<string, string | Buffer>, payload: unknown): Promise<{ status: number; body: any }> {
+export async function postWithHeaderBytes(
+  url: string,
+  headers: Record<string, string | Buffer>,
+  payload: unknown,
+): Promise<{ status: number; body: any }> {
   const { connect } = await import('node:net');
   const u = new URL(url);
   const body = Buffer.from(JSON.stringify(payload));
@@ -78,7 +86,9 @@ export async function postWithHeaderBytes(url: string, headers: Record<string, s
     'Content-Length': String(body.length),
     ...headers,
   };
-  const head = Buffer.concat(Object.entries(all).flatMap(([k, v]) => [Buffer.from(`${k}: `), Buffer.from(v), Buffer.from('\r\n')]));
+  const head = Buffer.concat(
+    Object.entries(all).flatMap(([k, v]) => [Buffer.from(`${k}: `), Buffer.from(v), Buffer.from('\r\n')]),
+  );
   const socket = connect(Number(u.port), u.hostname);
   let text = '';
   socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));

@@ -16,9 +16,13 @@ export interface StoredMessage {
 export function inspectDatabase(path: string) {
   const db = new Sqlite(path, { readonly: true, fileMustExist: true });
   try {
-    const integrity = (db.prepare('PRAGMA integrity_check').all() as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
+    const integrity = (db.prepare('PRAGMA integrity_check').all() as Array<{ integrity_check: string }>).map(
+      (r) => r.integrity_check,
+    );
     const foreignKeys = db.prepare('PRAGMA foreign_key_check').all();
-    const conversations = db.prepare('SELECT id, key, message_count AS messageCount FROM conversations').all() as Array<{
+    const conversations = db
+      .prepare('SELECT id, key, message_count AS messageCount FROM conversations')
+      .all() as Array<{
       id: string;
       key: string | null;
       messageCount: number;
@@ -28,9 +32,11 @@ export function inspectDatabase(path: string) {
         .prepare('SELECT id, seq, role, content, metadata FROM messages WHERE conversation_id = ? ORDER BY seq')
         .all(conversationId) as StoredMessage[];
     const toolCallIds = (conversationId: string) =>
-      (db.prepare('SELECT call_id FROM tool_calls WHERE conversation_id = ?').all(conversationId) as Array<{ call_id: string }>).map(
-        (r) => r.call_id,
-      );
+      (
+        db.prepare('SELECT call_id FROM tool_calls WHERE conversation_id = ?').all(conversationId) as Array<{
+          call_id: string;
+        }>
+      ).map((r) => r.call_id);
     return {
       integrity,
       foreignKeys,

@@ -21,9 +21,16 @@ export interface RawStdio {
   exited: Promise<Exit>;
 }
 
-export function spawnRawStdio(dbPath: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '' }): RawStdio {
+export function spawnRawStdio(
+  dbPath: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '' },
+): RawStdio {
   requireBuiltCli();
-  const child = spawn(process.execPath, [CLI, '--db', dbPath, '--log-level', 'silent', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [CLI, '--db', dbPath, '--log-level', 'silent', ...extraArgs], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env,
+  });
   let stdout = '';
   let stderr = '';
   let partial = '';
@@ -63,7 +70,9 @@ export function spawnRawStdio(dbPath: string, extraArgs: string[] = [], env: Nod
       if (!check()) waiting.add(check);
     });
   const writeLine = (line: string | Buffer) =>
-    new Promise<void>((resolve, reject) => child.stdin!.write(Buffer.concat([Buffer.from(line), Buffer.from('\n')]), (e) => (e ? reject(e) : resolve())));
+    new Promise<void>((resolve, reject) =>
+      child.stdin!.write(Buffer.concat([Buffer.from(line), Buffer.from('\n')]), (e) => (e ? reject(e) : resolve())),
+    );
   const send = (message: object) => writeLine(JSON.stringify(message));
 
   return {
@@ -71,7 +80,12 @@ export function spawnRawStdio(dbPath: string, extraArgs: string[] = [], env: Nod
     writeLine,
     send,
     async initialize() {
-      await send({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+      await send({
+        jsonrpc: '2.0',
+        id: 'init',
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+      });
       const [answer] = await answersTo('init');
       await send({ jsonrpc: '2.0', method: 'notifications/initialized' });
       return answer.result;

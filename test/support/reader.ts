@@ -11,7 +11,9 @@ const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find(
 const isRoot = process.getuid?.() === 0;
 
 export const readerSkipReason: string | undefined =
-  isRoot && RUNUSER === undefined ? 'running as root and runuser is missing: chmod cannot make a file read-only for root' : undefined;
+  isRoot && RUNUSER === undefined
+    ? 'running as root and runuser is missing: chmod cannot make a file read-only for root'
+    : undefined;
 
 /** The folders the reader needs (HOME, TMPDIR, the test's own) must be open to `nobody` when root. */
 export const READER_DIR_MODE = 0o755;
@@ -28,11 +30,15 @@ export function runAsReader(args: string[], env: Record<string, string>, input?:
   const argv = [process.execPath, CLI, ...args];
   const r = isRoot
     ? // `env` sets the variables after runuser (which may reset the environment) switched user.
-      spawnSync(RUNUSER!, ['-u', 'nobody', '--', 'env', ...Object.entries(vars).map(([k, v]) => `${k}=${v}`), ...argv], {
-        encoding: 'utf8',
-        timeout: 60_000,
-        input,
-      })
+      spawnSync(
+        RUNUSER!,
+        ['-u', 'nobody', '--', 'env', ...Object.entries(vars).map(([k, v]) => `${k}=${v}`), ...argv],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+          input,
+        },
+      )
     : spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 60_000, env: vars, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

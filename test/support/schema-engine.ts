@@ -29,21 +29,21 @@
  *   `devDiagnostic`, `schemaPush`, `createMigration`, `applyMigrations`, ...
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
-import type { DiffTarget, MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { adminQuery, databaseUrl } from './backend.js';
-import type pg from 'pg';
 // Installed with (and versioned by) @prisma/adapter-better-sqlite3.
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
+import type { DiffTarget, MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type pg from 'pg';
+import { adminQuery, databaseUrl } from './backend.js';
 
 // tsconfig's lib (ES2023, no DOM) has no WebAssembly types: declare the bits used here.
 declare const WebAssembly: {
@@ -60,7 +60,10 @@ function loadEngine(): void {
   if (loaded) return;
   // `prisma/build/...` is not in prisma's "exports", but its package.json is.
   const cliWasm = path.join(path.dirname(require.resolve('prisma/package.json')), 'build/schema_engine_bg.wasm');
-  const ownWasm = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+  const ownWasm = path.join(
+    path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
+    'schema_engine_bg.wasm',
+  );
   const imports = { './schema_engine_bg.js': glue };
   let instance: { exports: Record<string, unknown> };
   try {
@@ -189,7 +192,11 @@ async function diff(schemaPath: string, from: DiffTarget): Promise<string> {
   const provider = providerOf(schemaPath);
   const factory = bindMigrationAwareSqlAdapterFactory(factoryFor(provider, opened));
   const log = process.env.DEBUG_SCHEMA_ENGINE ? (line: string) => process.stderr.write(`${line}\n`) : () => {};
-  const engine = await glue.SchemaEngine.new({ datamodels: schema.files.map((f) => [f.path, f.content]) }, log, factory);
+  const engine = await glue.SchemaEngine.new(
+    { datamodels: schema.files.map((f) => [f.path, f.content]) },
+    log,
+    factory,
+  );
   try {
     const result = await engine.diff({
       from,
@@ -214,7 +221,11 @@ async function diff(schemaPath: string, from: DiffTarget): Promise<string> {
 function readMigrations(migrationsDir: string): MigrationList {
   const dir = path.resolve(migrationsDir);
   const lockPath = path.join(dir, 'migration_lock.toml');
-  const names = existsSync(dir) ? readdirSync(dir).filter((n) => statSync(path.join(dir, n)).isDirectory()).sort() : [];
+  const names = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => statSync(path.join(dir, n)).isDirectory())
+        .sort()
+    : [];
   return {
     baseDir: dir,
     lockfile: { path: 'migration_lock.toml', content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },
@@ -225,7 +236,9 @@ function readMigrations(migrationsDir: string): MigrationList {
         path: name,
         migrationFile: {
           path: 'migration.sql',
-          content: existsSync(file) ? { tag: 'ok', value: readFileSync(file, 'utf8') } : { tag: 'error', value: `${file} is missing` },
+          content: existsSync(file)
+            ? { tag: 'ok', value: readFileSync(file, 'utf8') }
+            : { tag: 'error', value: `${file} is missing` },
         },
       };
     }),

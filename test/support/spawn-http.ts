@@ -5,11 +5,16 @@ import { CLI, type Exit, requireBuiltCli } from './spawn.js';
 /** How the built CLI is pointed at a test database: --db for SQLite, DATABASE_URL for PostgreSQL. */
 export function databaseArgs(target: DatabaseTarget): { args: string[]; env: NodeJS.ProcessEnv } {
   const env = { ...process.env, LOG_LEVEL: '', CHAT_HISTORY_DB: '', DATABASE_URL: '' };
-  return target.provider === 'sqlite' ? { args: ['--db', target.path], env } : { args: [], env: { ...env, DATABASE_URL: target.url } };
+  return target.provider === 'sqlite'
+    ? { args: ['--db', target.path], env }
+    : { args: [], env: { ...env, DATABASE_URL: target.url } };
 }
 
 /** Run the built CLI to completion (token commands). */
-export function runCli(target: DatabaseTarget, args: string[]): { status: number | null; stdout: string; stderr: string } {
+export function runCli(
+  target: DatabaseTarget,
+  args: string[],
+): { status: number | null; stdout: string; stderr: string } {
   requireBuiltCli();
   const db = databaseArgs(target);
   const r = spawnSync(process.execPath, [CLI, ...args, ...db.args], { encoding: 'utf8', env: db.env, timeout: 60_000 });
@@ -44,7 +49,9 @@ export async function startHttpCli(target: DatabaseTarget, extraArgs: string[] =
       const match = /"url":"(http:[^"]+)"/.exec(stderr);
       if (match) resolve(match[1]!);
     });
-    void exited.then((exit) => reject(new Error(`serve --http exited (${JSON.stringify(exit)}) before listening:\n${stderr}${stdout}`)));
+    void exited.then((exit) =>
+      reject(new Error(`serve --http exited (${JSON.stringify(exit)}) before listening:\n${stderr}${stdout}`)),
+    );
   });
   return { url, child, stderr: () => stderr, exited };
 }

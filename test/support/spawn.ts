@@ -3,14 +3,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { clientApi, type Connected } from './harness.js';
+import { type Connected, clientApi } from './harness.js';
 
 /** The BUILT entry point, as `npx chat-history-mcp` or Claude Desktop runs it. */
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 export function requireBuiltCli(): void {
   if (!existsSync(CLI)) {
-    throw new Error(`${CLI} is missing: run the tests with \`npm test\` (it runs \`npm run build\` first), or \`npm run build\`.`);
+    throw new Error(
+      `${CLI} is missing: run the tests with \`npm test\` (it runs \`npm run build\` first), or \`npm run build\`.`,
+    );
   }
 }
 
@@ -60,7 +62,8 @@ export async function startServer(
   const child = (transport as unknown as { _process?: ChildProcess })._process;
   if (child === undefined) throw new Error('StdioClientTransport no longer exposes _process: update this helper');
   const exited = new Promise<Exit>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
     else child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 

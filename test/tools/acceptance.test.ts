@@ -24,18 +24,34 @@ async function session<T>(fn: (api: Awaited<ReturnType<typeof connect>>) => Prom
 const MIXED = [
   { role: 'system', content: 'You are a helpful assistant. Answer in «French» when asked.' },
   { role: 'user', content: 'Émojis 👩‍💻🚀🇫🇷, CJK 漢字かな, RTL שלום, math ∑∫√, zero-width\u200bspace' },
-  { role: 'user', content: 'Line one\nLine two\r\n\tindented\n\n"quotes" \'single\' `back` \\ backslash $ {brace} </script> %s \u0007bell' },
+  {
+    role: 'user',
+    content:
+      'Line one\nLine two\r\n\tindented\n\n"quotes" \'single\' `back` \\ backslash $ {brace} </script> %s \u0007bell',
+  },
   {
     role: 'assistant',
     content: null,
     tool_calls: [
-      { id: 'call_weather_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"c"}' } },
-      { id: 'call_time_2', type: 'function', function: { name: 'get_time', arguments: '{ "tz" : "Europe/Paris" ,\n  "fmt":"24h"}' } },
+      {
+        id: 'call_weather_1',
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"c"}' },
+      },
+      {
+        id: 'call_time_2',
+        type: 'function',
+        function: { name: 'get_time', arguments: '{ "tz" : "Europe/Paris" ,\n  "fmt":"24h"}' },
+      },
     ],
   },
   { role: 'tool', tool_call_id: 'call_weather_1', name: 'get_weather', content: '{"temp": 21.5, "sky": "☀️"}' },
   { role: 'tool', tool_call_id: 'call_time_2', content: '14:03' },
-  { role: 'assistant', content: 'Il fait 21,5 °C ☀️ et il est 14 h 03.', metadata: { model: 'gpt-x', usage: { in: 120, out: 14 } } },
+  {
+    role: 'assistant',
+    content: 'Il fait 21,5 °C ☀️ et il est 14 h 03.',
+    metadata: { model: 'gpt-x', usage: { in: 120, out: 14 } },
+  },
   { role: 'user', content: 'x'.repeat(100_000) },
 ];
 
@@ -74,7 +90,10 @@ describe('acceptance', () => {
   it('(3) several conversations keep separate histories', async () => {
     await session(async (api) => {
       secondId = (await api.call('create_conversation', { title: 'Groceries' })).conversation.id;
-      await api.call('append_messages', { conversation_id: secondId, messages: [{ role: 'user', content: 'milk, eggs' }] });
+      await api.call('append_messages', {
+        conversation_id: secondId,
+        messages: [{ role: 'user', content: 'milk, eggs' }],
+      });
       const second = await api.call('get_history', { conversation_id: secondId });
       expect(second.messages.map((m: { content: string }) => m.content)).toEqual(['milk, eggs']);
       const first = await api.call('get_history', { conversation_id: firstId });

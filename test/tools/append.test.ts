@@ -6,14 +6,26 @@ let env: Env;
 let id: string;
 
 beforeAll(async () => {
-  env = await setup({ limits: { maxContentBytes: 1000, maxMessagesPerCall: 5, maxMetadataBytes: 200, maxMetadataKeys: 3, maxBatchBytes: 3000 } });
+  env = await setup({
+    limits: {
+      maxContentBytes: 1000,
+      maxMessagesPerCall: 5,
+      maxMetadataBytes: 200,
+      maxMetadataKeys: 3,
+      maxBatchBytes: 3000,
+    },
+  });
 });
 afterAll(() => env.close());
 beforeEach(async () => {
   id = (await env.call('create_conversation', {})).conversation.id;
 });
 
-const call = (callId: string, name = 'lookup', args = '{}') => ({ id: callId, type: 'function', function: { name, arguments: args } });
+const call = (callId: string, name = 'lookup', args = '{}') => ({
+  id: callId,
+  type: 'function',
+  function: { name, arguments: args },
+});
 const append = (messages: unknown[], extra: Record<string, unknown> = {}) =>
   env.call('append_messages', { conversation_id: id, messages, ...extra });
 const appendError = (messages: unknown[], extra: Record<string, unknown> = {}) =>
@@ -28,7 +40,10 @@ async function expectEmpty() {
 
 describe('append_messages', () => {
   it('assigns gapless seqs across calls and returns ids', async () => {
-    const a = await append([{ role: 'system', content: 's' }, { role: 'user', content: 'u' }]);
+    const a = await append([
+      { role: 'system', content: 's' },
+      { role: 'user', content: 'u' },
+    ]);
     const b = await append([{ role: 'assistant', content: 'a' }]);
     expect(a.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2]);
     expect(b.messages.map((m: { seq: number }) => m.seq)).toEqual([3]);
@@ -48,11 +63,18 @@ describe('append_messages', () => {
   });
 
   it('refuses an unknown conversation', async () => {
-    expect(await env.callError('append_messages', { conversation_id: 'ghost', messages: [{ role: 'user', content: 'x' }] })).toMatch(/^conversation ghost not found:/);
+    expect(
+      await env.callError('append_messages', { conversation_id: 'ghost', messages: [{ role: 'user', content: 'x' }] }),
+    ).toMatch(/^conversation ghost not found:/);
   });
 
   it('refuses a bad role, naming the field', async () => {
-    expect(await appendError([{ role: 'user', content: 'ok' }, { role: 'robot', content: 'x' }])).toMatch(/messages\[1\]\.role/);
+    expect(
+      await appendError([
+        { role: 'user', content: 'ok' },
+        { role: 'robot', content: 'x' },
+      ]),
+    ).toMatch(/messages\[1\]\.role/);
     await expectEmpty();
   });
 
@@ -64,8 +86,12 @@ describe('append_messages', () => {
   });
 
   it('requires tool_call_id on a tool message and allows it nowhere else', async () => {
-    expect(await appendError([{ role: 'tool', content: 'result' }])).toMatch(/tool_call_id is required.*messages\[0\]\.tool_call_id/s);
-    expect(await appendError([{ role: 'user', content: 'x', tool_call_id: 'c1' }])).toMatch(/only allowed on tool messages/);
+    expect(await appendError([{ role: 'tool', content: 'result' }])).toMatch(
+      /tool_call_id is required.*messages\[0\]\.tool_call_id/s,
+    );
+    expect(await appendError([{ role: 'user', content: 'x', tool_call_id: 'c1' }])).toMatch(
+      /only allowed on tool messages/,
+    );
     await expectEmpty();
   });
 
@@ -124,12 +150,17 @@ describe('append_messages', () => {
     // ...but a result in the other conversation cannot answer this conversation's call.
     const third = (await env.call('create_conversation', {})).conversation.id;
     expect(
-      await env.callError('append_messages', { conversation_id: third, messages: [{ role: 'tool', tool_call_id: 'shared', content: 'x' }] }),
+      await env.callError('append_messages', {
+        conversation_id: third,
+        messages: [{ role: 'tool', tool_call_id: 'shared', content: 'x' }],
+      }),
     ).toMatch(/does not answer/);
   });
 
   it('allows null or empty content only on an assistant message with tool_calls', async () => {
-    expect(await appendError([{ role: 'assistant', content: null }])).toMatch(/content is required.*messages\[0\]\.content/s);
+    expect(await appendError([{ role: 'assistant', content: null }])).toMatch(
+      /content is required.*messages\[0\]\.content/s,
+    );
     expect(await appendError([{ role: 'user', content: '' }])).toMatch(/messages\[0\]\.content/);
     expect(await appendError([{ role: 'user' }])).toMatch(/messages\[0\]\.content/);
     expect(await appendError([{ role: 'tool', tool_call_id: 'x', content: null }])).toMatch(/messages\[0\]\.content/);
@@ -143,27 +174,51 @@ describe('append_messages', () => {
   });
 
   it('refuses malformed tool calls, naming the field', async () => {
-    expect(await appendError([{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'code', function: { name: 'f', arguments: '{}' } }] }])).toMatch(
-      /messages\[0\]\.tool_calls\[0\]\.type/,
+    expect(
+      await appendError([
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c', type: 'code', function: { name: 'f', arguments: '{}' } }],
+        },
+      ]),
+    ).toMatch(/messages\[0\]\.tool_calls\[0\]\.type/);
+    expect(
+      await appendError([
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: { a: 1 } } }],
+        },
+      ]),
+    ).toMatch(/messages\[0\]\.tool_calls\[0\]\.function\.arguments/);
+    expect(await appendError([{ role: 'assistant', content: null, tool_calls: [] }])).toMatch(
+      /messages\[0\]\.tool_calls/,
     );
-    expect(await appendError([{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: { a: 1 } } }] }])).toMatch(
-      /messages\[0\]\.tool_calls\[0\]\.function\.arguments/,
-    );
-    expect(await appendError([{ role: 'assistant', content: null, tool_calls: [] }])).toMatch(/messages\[0\]\.tool_calls/);
     await expectEmpty();
   });
 
   it('refuses over-limit content, message count, metadata and batch size, storing nothing', async () => {
-    expect(await appendError([{ role: 'user', content: 'x'.repeat(1001) }])).toMatch(/1000 UTF-8 bytes.*messages\[0\]\.content/s);
+    expect(await appendError([{ role: 'user', content: 'x'.repeat(1001) }])).toMatch(
+      /1000 UTF-8 bytes.*messages\[0\]\.content/s,
+    );
     // Bytes, not characters: 334 three-byte characters are 1002 bytes.
     expect(await appendError([{ role: 'user', content: '€'.repeat(334) }])).toMatch(/messages\[0\]\.content/);
-    expect(await appendError(Array.from({ length: 6 }, () => ({ role: 'user', content: 'x' })))).toMatch(/at most 5 messages.*messages/s);
-    expect(await appendError([{ role: 'user', content: 'x', metadata: { a: 1, b: 2, c: 3, d: 4 } }])).toMatch(/4 keys.*messages\[0\]\.metadata/s);
-    expect(await appendError([{ role: 'user', content: 'x', metadata: { a: 'y'.repeat(300) } }])).toMatch(/200 bytes.*messages\[0\]\.metadata/s);
-    expect(await appendError(Array.from({ length: 4 }, () => ({ role: 'user', content: 'z'.repeat(900) })))).toMatch(/3000 per call/);
-    expect(await appendError([{ role: 'assistant', content: null, tool_calls: [call('big', 'f', 'a'.repeat(1001))] }])).toMatch(
-      /messages\[0\]\.tool_calls\[0\]\.function\.arguments/,
+    expect(await appendError(Array.from({ length: 6 }, () => ({ role: 'user', content: 'x' })))).toMatch(
+      /at most 5 messages.*messages/s,
     );
+    expect(await appendError([{ role: 'user', content: 'x', metadata: { a: 1, b: 2, c: 3, d: 4 } }])).toMatch(
+      /4 keys.*messages\[0\]\.metadata/s,
+    );
+    expect(await appendError([{ role: 'user', content: 'x', metadata: { a: 'y'.repeat(300) } }])).toMatch(
+      /200 bytes.*messages\[0\]\.metadata/s,
+    );
+    expect(await appendError(Array.from({ length: 4 }, () => ({ role: 'user', content: 'z'.repeat(900) })))).toMatch(
+      /3000 per call/,
+    );
+    expect(
+      await appendError([{ role: 'assistant', content: null, tool_calls: [call('big', 'f', 'a'.repeat(1001))] }]),
+    ).toMatch(/messages\[0\]\.tool_calls\[0\]\.function\.arguments/);
     await expectEmpty();
     // At the limits exactly, it is accepted.
     const r = await append([{ role: 'user', content: 'x'.repeat(1000), metadata: { a: 1, b: 2, c: 3 } }]);
@@ -171,7 +226,9 @@ describe('append_messages', () => {
   });
 
   it('refuses text that cannot be stored exactly (lone surrogates)', async () => {
-    expect(await appendError([{ role: 'user', content: 'bad \ud800 half' }])).toMatch(/valid Unicode.*messages\[0\]\.content/s);
+    expect(await appendError([{ role: 'user', content: 'bad \ud800 half' }])).toMatch(
+      /valid Unicode.*messages\[0\]\.content/s,
+    );
     await expectEmpty();
   });
 

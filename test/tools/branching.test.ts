@@ -10,7 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-const call = (callId: string) => ({ id: callId, type: 'function', function: { name: 'lookup', arguments: `{"q":"${callId}"}` } });
+const call = (callId: string) => ({
+  id: callId,
+  type: 'function',
+  function: { name: 'lookup', arguments: `{"q":"${callId}"}` },
+});
 const TURNS = [
   { role: 'system', content: 'be brief' },
   { role: 'user', content: 'hello' },
@@ -21,19 +25,26 @@ const TURNS = [
 ];
 
 beforeEach(async () => {
-  id = (await env.call('create_conversation', { title: 'Main', metadata: { tag: 'x' }, key: `k-${Math.random()}` })).conversation.id;
+  id = (await env.call('create_conversation', { title: 'Main', metadata: { tag: 'x' }, key: `k-${Math.random()}` }))
+    .conversation.id;
   await env.call('append_messages', { conversation_id: id, messages: TURNS });
 });
 
 const history = async (conversationId: string) =>
-  (await env.call('get_history', { conversation_id: conversationId, after_seq: 0, limit: 500 })).messages as Array<Record<string, unknown>>;
+  (await env.call('get_history', { conversation_id: conversationId, after_seq: 0, limit: 500 })).messages as Array<
+    Record<string, unknown>
+  >;
 const strip = (messages: Array<Record<string, unknown>>) => messages.map(({ id: _id, ...m }) => m);
 
 describe('fork_conversation', () => {
   it('copies every message by default, tool calls included, seqs and timestamps identical', async () => {
     const before = await history(id);
     const fork = await env.call('fork_conversation', { conversation_id: id });
-    expect(fork).toMatchObject({ forked_from: id, through_seq: 6, conversation: { title: 'Main (fork)', key: null, metadata: { tag: 'x' }, message_count: 6 } });
+    expect(fork).toMatchObject({
+      forked_from: id,
+      through_seq: 6,
+      conversation: { title: 'Main (fork)', key: null, metadata: { tag: 'x' }, message_count: 6 },
+    });
     const copied = await history(fork.conversation.id);
     expect(strip(copied)).toEqual(strip(before));
     expect(copied.map((m) => m.id)).not.toContain(before[0]!.id);
@@ -57,9 +68,13 @@ describe('fork_conversation', () => {
 
   it('refuses through_seq beyond the end and an unknown conversation, creating nothing', async () => {
     const before = (await env.call('list_conversations', { limit: 100 })).conversations.length;
-    expect(await env.callError('fork_conversation', { conversation_id: id, through_seq: 7 })).toMatch(/beyond the last message.*through_seq/s);
+    expect(await env.callError('fork_conversation', { conversation_id: id, through_seq: 7 })).toMatch(
+      /beyond the last message.*through_seq/s,
+    );
     expect(await env.callError('fork_conversation', { conversation_id: id, through_seq: 0 })).toMatch(/through_seq/);
-    expect(await env.callError('fork_conversation', { conversation_id: 'nope' })).toMatch(/^conversation nope not found/);
+    expect(await env.callError('fork_conversation', { conversation_id: 'nope' })).toMatch(
+      /^conversation nope not found/,
+    );
     expect((await env.call('list_conversations', { limit: 100 })).conversations.length).toBe(before);
   });
 
@@ -86,13 +101,22 @@ describe('delete_messages', () => {
     const r = await env.call('delete_messages', { conversation_id: id, from_seq: 3 });
     expect(r).toEqual({ conversation_id: id, deleted_messages: 4, message_count: 2 });
     expect((await history(id)).map((m) => m.content)).toEqual(['be brief', 'hello']);
-    const next = await env.call('append_messages', { conversation_id: id, messages: [{ role: 'assistant', content: 'again' }] });
+    const next = await env.call('append_messages', {
+      conversation_id: id,
+      messages: [{ role: 'assistant', content: 'again' }],
+    });
     expect(next.messages[0].seq).toBe(3);
     // The deleted calls are gone with their messages: their ids are free, results to them are orphans.
-    expect(await env.callError('append_messages', { conversation_id: id, messages: [{ role: 'tool', tool_call_id: 'c1', content: 'x' }] })).toMatch(
-      /does not answer/,
-    );
-    await env.call('append_messages', { conversation_id: id, messages: [{ role: 'assistant', content: null, tool_calls: [call('c1')] }] });
+    expect(
+      await env.callError('append_messages', {
+        conversation_id: id,
+        messages: [{ role: 'tool', tool_call_id: 'c1', content: 'x' }],
+      }),
+    ).toMatch(/does not answer/);
+    await env.call('append_messages', {
+      conversation_id: id,
+      messages: [{ role: 'assistant', content: null, tool_calls: [call('c1')] }],
+    });
   });
 
   it('forgets idempotency keys of removed appends, so a retry stores again', async () => {
@@ -106,14 +130,21 @@ describe('delete_messages', () => {
   });
 
   it('refuses from_seq beyond the end or below 1, and an unknown conversation, deleting nothing', async () => {
-    expect(await env.callError('delete_messages', { conversation_id: id, from_seq: 7 })).toMatch(/beyond the last message.*from_seq/s);
+    expect(await env.callError('delete_messages', { conversation_id: id, from_seq: 7 })).toMatch(
+      /beyond the last message.*from_seq/s,
+    );
     expect(await env.callError('delete_messages', { conversation_id: id, from_seq: 0 })).toMatch(/from_seq/);
-    expect(await env.callError('delete_messages', { conversation_id: 'nope', from_seq: 1 })).toMatch(/^conversation nope not found/);
+    expect(await env.callError('delete_messages', { conversation_id: 'nope', from_seq: 1 })).toMatch(
+      /^conversation nope not found/,
+    );
     expect(await history(id)).toHaveLength(6);
   });
 
   it('can empty a conversation', async () => {
-    expect(await env.call('delete_messages', { conversation_id: id, from_seq: 1 })).toMatchObject({ deleted_messages: 6, message_count: 0 });
+    expect(await env.call('delete_messages', { conversation_id: id, from_seq: 1 })).toMatchObject({
+      deleted_messages: 6,
+      message_count: 0,
+    });
     expect(await history(id)).toEqual([]);
   });
 });
@@ -131,7 +162,10 @@ describe('summaries across fork and rewind', () => {
   it('a rewind drops a summary covering removed messages, even after new appends', async () => {
     await env.call('set_summary', { conversation_id: id, summary: 'old story', through_seq: 4 });
     await env.call('delete_messages', { conversation_id: id, from_seq: 3 });
-    await env.call('append_messages', { conversation_id: id, messages: [1, 2, 3].map((n) => ({ role: 'user', content: `new ${n}` })) });
+    await env.call('append_messages', {
+      conversation_id: id,
+      messages: [1, 2, 3].map((n) => ({ role: 'user', content: `new ${n}` })),
+    });
     const ctx = await env.call('get_context', { conversation_id: id, max_tokens: 10_000 });
     expect(ctx.summary).toBeNull();
     expect(JSON.stringify(ctx.messages)).not.toContain('old story');

@@ -16,7 +16,10 @@ describe('concurrent appends', () => {
       await Promise.all(
         clients.map(async (api, c) => {
           for (let i = 0; i < 100; i++) {
-            await api.call('append_messages', { conversation_id: id, messages: [{ role: 'user', content: `c${c}-m${i}` }] });
+            await api.call('append_messages', {
+              conversation_id: id,
+              messages: [{ role: 'user', content: `c${c}-m${i}` }],
+            });
           }
         }),
       );
@@ -41,41 +44,45 @@ describe('concurrent appends', () => {
   }, 60_000);
 
   // SQLite's multi-process case; PostgreSQL's is test/postgresql/concurrency.test.ts (over HTTP).
-  it.skipIf(testBackend() !== 'sqlite')('two server processes on one file get-or-create one conversation and lose no append', async () => {
-    // Separate processes, not two connections in this one: better-sqlite3 waits for a lock
-    // synchronously, so two connections in one thread would block each other's progress.
-    const path = join(tmp.dir, 'two.db');
-    const [a, b] = await Promise.all([startServer(path, []), startServer(path, [])]);
-    try {
-      const [ra, rb] = await Promise.all([
-        a.call('create_conversation', { key: 'same' }),
-        b.call('create_conversation', { key: 'same' }),
-      ]);
-      expect(ra.conversation.id).toBe(rb.conversation.id);
-      expect([ra.created, rb.created].filter(Boolean)).toHaveLength(1);
-      const id = ra.conversation.id;
-      const batch = (who: string, i: number) => [
-        { role: 'user', content: `${who}${i}` },
-        { role: 'assistant', content: `${who}${i}-reply` },
-      ];
-      await Promise.all(
-        [a, b].map((api, w) =>
-          Promise.all(
-            Array.from({ length: 50 }, (_, i) =>
-              api.call('append_messages', { conversation_id: id, messages: batch(w === 0 ? 'a' : 'b', i) }),
+  it.skipIf(testBackend() !== 'sqlite')(
+    'two server processes on one file get-or-create one conversation and lose no append',
+    async () => {
+      // Separate processes, not two connections in this one: better-sqlite3 waits for a lock
+      // synchronously, so two connections in one thread would block each other's progress.
+      const path = join(tmp.dir, 'two.db');
+      const [a, b] = await Promise.all([startServer(path, []), startServer(path, [])]);
+      try {
+        const [ra, rb] = await Promise.all([
+          a.call('create_conversation', { key: 'same' }),
+          b.call('create_conversation', { key: 'same' }),
+        ]);
+        expect(ra.conversation.id).toBe(rb.conversation.id);
+        expect([ra.created, rb.created].filter(Boolean)).toHaveLength(1);
+        const id = ra.conversation.id;
+        const batch = (who: string, i: number) => [
+          { role: 'user', content: `${who}${i}` },
+          { role: 'assistant', content: `${who}${i}-reply` },
+        ];
+        await Promise.all(
+          [a, b].map((api, w) =>
+            Promise.all(
+              Array.from({ length: 50 }, (_, i) =>
+                api.call('append_messages', { conversation_id: id, messages: batch(w === 0 ? 'a' : 'b', i) }),
+              ),
             ),
           ),
-        ),
-      );
-      const page = await a.call('get_history', { conversation_id: id, after_seq: 0, limit: 500 });
-      expect(page.message_count).toBe(200);
-      expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
-      // Batches stay contiguous: every user message is directly followed by its reply.
-      for (let i = 0; i < 200; i += 2) {
-        expect(page.messages[i + 1].content).toBe(`${page.messages[i].content}-reply`);
+        );
+        const page = await a.call('get_history', { conversation_id: id, after_seq: 0, limit: 500 });
+        expect(page.message_count).toBe(200);
+        expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+        // Batches stay contiguous: every user message is directly followed by its reply.
+        for (let i = 0; i < 200; i += 2) {
+          expect(page.messages[i + 1].content).toBe(`${page.messages[i].content}-reply`);
+        }
+      } finally {
+        await Promise.all([a.close(), b.close()]);
       }
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContextView } from '../../src/history/context/schemas.js';
 import { dropSummariesFrom } from '../../src/history/context/summary.js';
+import {
+  type CountableMessage,
+  type CountText,
+  loadTokenCounter,
+  messageTokens,
+  REPLY_PRIMER_TOKENS,
+} from '../../src/history/context/tokens.js';
 import { RESPONSE_RESERVE } from '../../src/history/core/response-budget.js';
-import { type CountableMessage, type CountText, loadTokenCounter, messageTokens, REPLY_PRIMER_TOKENS } from '../../src/history/context/tokens.js';
 import type { HistoryPageView, MessageView } from '../../src/history/messages/schemas.js';
-import { connect, setup, type Connected } from '../support/harness.js';
+import { type Connected, connect, setup } from '../support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
 
@@ -20,7 +26,11 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-const call = (id: string, name = 'lookup', args = `{"q":"${id}"}`) => ({ id, type: 'function', function: { name, arguments: args } });
+const call = (id: string, name = 'lookup', args = `{"q":"${id}"}`) => ({
+  id,
+  type: 'function',
+  function: { name, arguments: args },
+});
 const tool = (id: string, content: string) => ({ role: 'tool', tool_call_id: id, content });
 
 async function conversation(messages: unknown[]): Promise<string> {
@@ -103,7 +113,10 @@ function boundaryBudgets(all: Msg[], fixed: number): number[] {
   budgets.add(cost);
   for (const m of [...all].reverse()) {
     cost += messageTokens(count, m);
-    budgets.add(cost).add(cost - 1).add(cost + 1);
+    budgets
+      .add(cost)
+      .add(cost - 1)
+      .add(cost + 1);
   }
   return [...budgets].filter((b) => b >= fixed).sort((a, b) => a - b);
 }
@@ -113,7 +126,11 @@ function boundaryBudgets(all: Msg[], fixed: number): number[] {
 const ROUNDS = [
   { role: 'system', content: 'You are a travel assistant. Be brief.' },
   { role: 'user', content: 'Weather in Paris, Rome and Oslo tomorrow?' },
-  { role: 'assistant', content: null, tool_calls: [call('w1', 'weather'), call('w2', 'weather'), call('w3', 'weather')] },
+  {
+    role: 'assistant',
+    content: null,
+    tool_calls: [call('w1', 'weather'), call('w2', 'weather'), call('w3', 'weather')],
+  },
   tool('w1', '{"city":"Paris","forecast":"rain","high":12}'),
   tool('w2', '{"city":"Rome","forecast":"sun","high":19}'),
   tool('w3', '{"city":"Oslo","forecast":"snow","high":-2}'),
@@ -184,13 +201,19 @@ describe('get_context: reading in pages', () => {
     // 300 messages; a 6-result round starts at seq 234, straddling the first page (seqs 237–300).
     const messages: unknown[] = [];
     for (let i = 1; i <= 300; i++) {
-      if (i === 234) messages.push({ role: 'assistant', content: null, tool_calls: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((c) => call(c)) });
+      if (i === 234)
+        messages.push({
+          role: 'assistant',
+          content: null,
+          tool_calls: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((c) => call(c)),
+        });
       else if (i >= 235 && i <= 240) messages.push(tool(`p${i - 234}`, `result ${i}`));
       else messages.push({ role: i % 2 ? 'user' : 'assistant', content: `turn ${i}: ${'lorem ipsum '.repeat(i % 7)}` });
     }
     const id = await conversation(messages);
     const all = await history(id);
-    const suffix = (k: number) => REPLY_PRIMER_TOKENS + all.filter((m) => m.seq >= k).reduce((t, m) => t + messageTokens(count, m), 0);
+    const suffix = (k: number) =>
+      REPLY_PRIMER_TOKENS + all.filter((m) => m.seq >= k).reduce((t, m) => t + messageTokens(count, m), 0);
     const budgets = [233, 234, 235, 237, 238, 240, 241, 100, 1].flatMap((k) => [suffix(k), suffix(k) - 1]);
     for (const max of budgets) {
       const r = await env.call('get_context', { conversation_id: id, max_tokens: max, include_system: false });
@@ -209,7 +232,10 @@ describe('get_context: consistent while another request rewinds', () => {
     const fill = async (generation: number) => {
       for (let from = 1; from <= 300; from += 100) {
         // Enough text that counting takes the meter past its time slice: it yields mid-read.
-        const messages = Array.from({ length: 100 }, (_, k) => ({ role: 'user', content: `g${generation} s${from + k} ${'lorem ipsum '.repeat(120)}` }));
+        const messages = Array.from({ length: 100 }, (_, k) => ({
+          role: 'user',
+          content: `g${generation} s${from + k} ${'lorem ipsum '.repeat(120)}`,
+        }));
         await env.call('append_messages', { conversation_id: id, messages });
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -294,7 +320,14 @@ describe('get_context: system prompt', () => {
   it('handles an empty conversation', async () => {
     const id = await conversation([]);
     const r = await env.call('get_context', { conversation_id: id, max_tokens: 3 });
-    expect(r).toMatchObject({ messages: [], total_tokens: 3, first_seq: null, last_seq: null, omitted_count: 0, stopped_by: 'start' });
+    expect(r).toMatchObject({
+      messages: [],
+      total_tokens: 3,
+      first_seq: null,
+      last_seq: null,
+      omitted_count: 0,
+      stopped_by: 'start',
+    });
   });
 });
 
@@ -307,7 +340,11 @@ describe('set_summary and get_context with a summary', () => {
   });
 
   it('returns the system prompt, the marked summary, then the messages after through_seq', async () => {
-    const set = await env.call('set_summary', { conversation_id: id, summary: 'Weather: Paris rain, Rome sun, Oslo snow.', through_seq: 7 });
+    const set = await env.call('set_summary', {
+      conversation_id: id,
+      summary: 'Weather: Paris rain, Rome sun, Oslo snow.',
+      through_seq: 7,
+    });
     expect(set).toMatchObject({ conversation_id: id, through_seq: 7, replaced: null });
     const r = await env.call('get_context', { conversation_id: id, max_tokens: 100_000 });
     expect(r.messages[1]).toEqual({
@@ -328,7 +365,10 @@ describe('set_summary and get_context with a summary', () => {
   it('counts the summary against the budget and keeps the window maximal', async () => {
     await env.call('set_summary', { conversation_id: id, summary: 'Weather done.', through_seq: 7 });
     const withSummary = await env.call('get_context', { conversation_id: id, max_tokens: 100_000 });
-    const fixed = REPLY_PRIMER_TOKENS + messageTokens(count, withSummary.messages[0]) + messageTokens(count, withSummary.messages[1]);
+    const fixed =
+      REPLY_PRIMER_TOKENS +
+      messageTokens(count, withSummary.messages[0]) +
+      messageTokens(count, withSummary.messages[1]);
     for (const max of boundaryBudgets(all.slice(7), fixed)) {
       const r = await env.call('get_context', { conversation_id: id, max_tokens: max });
       expect(r.messages.slice(0, 2).map((m: Msg) => m.seq)).toEqual([1, 0]);
@@ -342,7 +382,11 @@ describe('set_summary and get_context with a summary', () => {
 
   it('a new summary supersedes the old one', async () => {
     const first = await env.call('set_summary', { conversation_id: id, summary: 'Up to the weather.', through_seq: 7 });
-    const second = await env.call('set_summary', { conversation_id: id, summary: 'Weather, then Rome on Friday.', through_seq: 10 });
+    const second = await env.call('set_summary', {
+      conversation_id: id,
+      summary: 'Weather, then Rome on Friday.',
+      through_seq: 10,
+    });
     expect(second.replaced).toEqual({ through_seq: 7, created_at: first.created_at });
     const r = await env.call('get_context', { conversation_id: id, max_tokens: 100_000, include_system: false });
     expect(r.messages[0].content).toBe('Summary of messages 1–10:\nWeather, then Rome on Friday.');
@@ -371,17 +415,25 @@ describe('set_summary and get_context with a summary', () => {
     expect(await env.callError('set_summary', { conversation_id: id, summary: 's', through_seq: 17 })).toBe(
       'through_seq 17 is beyond the stored messages (the last message is seq 16); a summary can only cover stored messages at through_seq',
     );
-    expect(await env.callError('set_summary', { conversation_id: id, summary: 's', through_seq: 0 })).toMatch(/through_seq must be at least 1/);
-    expect(await env.callError('set_summary', { conversation_id: id, summary: 's', through_seq: 1.5 })).toMatch(/through_seq must be an integer/);
-    expect(await env.callError('set_summary', { conversation_id: id, summary: '', through_seq: 1 })).toMatch(/summary must not be empty/);
-    expect(await env.callError('set_summary', { conversation_id: id, summary: 'é'.repeat(1001), through_seq: 1 })).toMatch(
-      /summary is over the limit of 2000 UTF-8 bytes/,
+    expect(await env.callError('set_summary', { conversation_id: id, summary: 's', through_seq: 0 })).toMatch(
+      /through_seq must be at least 1/,
     );
+    expect(await env.callError('set_summary', { conversation_id: id, summary: 's', through_seq: 1.5 })).toMatch(
+      /through_seq must be an integer/,
+    );
+    expect(await env.callError('set_summary', { conversation_id: id, summary: '', through_seq: 1 })).toMatch(
+      /summary must not be empty/,
+    );
+    expect(
+      await env.callError('set_summary', { conversation_id: id, summary: 'é'.repeat(1001), through_seq: 1 }),
+    ).toMatch(/summary is over the limit of 2000 UTF-8 bytes/);
     const empty = await conversation([]);
     expect(await env.callError('set_summary', { conversation_id: empty, summary: 's', through_seq: 1 })).toMatch(
       /the conversation has no messages yet.* at through_seq$/,
     );
-    expect(await env.callError('set_summary', { conversation_id: 'ghost', summary: 's', through_seq: 1 })).toMatch(/^conversation ghost not found:/);
+    expect(await env.callError('set_summary', { conversation_id: 'ghost', summary: 's', through_seq: 1 })).toMatch(
+      /^conversation ghost not found:/,
+    );
   });
 
   it('is dropped by a rewind below its end (dropSummariesFrom)', async () => {
@@ -421,7 +473,9 @@ describe('isolation and limits', () => {
     await env.call('set_summary', { conversation_id: id, summary: 'mine', through_seq: 1 });
     const notFound = new RegExp(`^conversation ${id} not found:`);
     expect(await bob.callError('get_context', { conversation_id: id, max_tokens: 1000 })).toMatch(notFound);
-    expect(await bob.callError('set_summary', { conversation_id: id, summary: 'theirs', through_seq: 1 })).toMatch(notFound);
+    expect(await bob.callError('set_summary', { conversation_id: id, summary: 'theirs', through_seq: 1 })).toMatch(
+      notFound,
+    );
     const r = await env.call('get_context', { conversation_id: id, max_tokens: 1000 });
     expect(r.messages[0].content).toBe('Summary of messages 1–1:\nmine');
   });
@@ -435,8 +489,12 @@ describe('isolation and limits', () => {
 
   it('refuses bad budgets, naming the field', async () => {
     const id = await conversation([{ role: 'user', content: 'x' }]);
-    expect(await env.callError('get_context', { conversation_id: id, max_tokens: 0 })).toMatch(/max_tokens must be at least 1/);
-    expect(await env.callError('get_context', { conversation_id: id, max_tokens: 2_000_001 })).toMatch(/max_tokens must be at most 2000000/);
+    expect(await env.callError('get_context', { conversation_id: id, max_tokens: 0 })).toMatch(
+      /max_tokens must be at least 1/,
+    );
+    expect(await env.callError('get_context', { conversation_id: id, max_tokens: 2_000_001 })).toMatch(
+      /max_tokens must be at most 2000000/,
+    );
     expect(await env.callError('get_context', { conversation_id: id })).toMatch(/max_tokens/);
   });
 

@@ -12,7 +12,12 @@ describe('create_conversation', () => {
   it('creates a conversation with title and metadata', async () => {
     const r = await env.call('create_conversation', { title: 'Trip planning', metadata: { project: 'x', n: 1 } });
     expect(r.created).toBe(true);
-    expect(r.conversation).toMatchObject({ key: null, title: 'Trip planning', metadata: { project: 'x', n: 1 }, message_count: 0 });
+    expect(r.conversation).toMatchObject({
+      key: null,
+      title: 'Trip planning',
+      metadata: { project: 'x', n: 1 },
+      message_count: 0,
+    });
     expect(r.conversation.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.conversation.created_at).toBe(r.conversation.updated_at);
   });
@@ -49,7 +54,11 @@ describe('create_conversation', () => {
 
 describe('get_conversation', () => {
   it('returns the stored fields', async () => {
-    const { conversation } = await env.call('create_conversation', { title: 'T', key: 'g1', metadata: { a: [1, { b: null }] } });
+    const { conversation } = await env.call('create_conversation', {
+      title: 'T',
+      key: 'g1',
+      metadata: { a: [1, { b: null }] },
+    });
     const got = await env.call('get_conversation', { conversation_id: conversation.id });
     expect(got).toEqual(conversation);
   });
@@ -72,7 +81,9 @@ describe('update_conversation', () => {
   });
 
   it('reports an unknown id as not found', async () => {
-    expect(await env.callError('update_conversation', { conversation_id: 'missing', title: 'x' })).toMatch(/^conversation missing not found:/);
+    expect(await env.callError('update_conversation', { conversation_id: 'missing', title: 'x' })).toMatch(
+      /^conversation missing not found:/,
+    );
   });
 });
 
@@ -83,7 +94,11 @@ describe('delete_conversation', () => {
       conversation_id: conversation.id,
       messages: [
         { role: 'user', content: 'hi' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: 'done' },
       ],
     });
@@ -105,7 +120,8 @@ describe('list_conversations', () => {
     const fresh = await setup();
     try {
       const ids: string[] = [];
-      for (let i = 0; i < 7; i++) ids.push((await fresh.call('create_conversation', { title: `c${i}` })).conversation.id);
+      for (let i = 0; i < 7; i++)
+        ids.push((await fresh.call('create_conversation', { title: `c${i}` })).conversation.id);
       // Activity on the oldest moves it to the front.
       await fresh.call('append_messages', { conversation_id: ids[0], messages: [{ role: 'user', content: 'bump' }] });
       const seen: string[] = [];

@@ -44,7 +44,11 @@ beforeAll(async () => {
     await env.call('append_messages', {
       conversation_id: id,
       messages: [
-        { role: 'assistant', content: null, tool_calls: [{ id: `call_${name}`, type: 'function', function: { name: 'f', arguments: ARGS[name] } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: `call_${name}`, type: 'function', function: { name: 'f', arguments: ARGS[name] } }],
+        },
         { role: 'tool', tool_call_id: `call_${name}`, content: `result of ${name}` },
       ],
     });
@@ -90,19 +94,24 @@ describe('deeply nested tool-call arguments', () => {
   it('anthropic: input is the parsed object up to the bound, { _raw: <arguments> } beyond it', async () => {
     const { whole } = await exportWhole('anthropic');
     const inputs = new Map<string, unknown>(
-      whole.messages.flatMap((t: any) => t.content.filter((b: any) => b.type === 'tool_use').map((b: any) => [b.id.slice('call_'.length), b.input])),
+      whole.messages.flatMap((t: any) =>
+        t.content.filter((b: any) => b.type === 'tool_use').map((b: any) => [b.id.slice('call_'.length), b.input]),
+      ),
     );
     expect(inputs.get('plain')).toEqual({ city: 'Paris', days: [1, 2] });
     expect(inputs.get('atBound')).toEqual(JSON.parse(ARGS.atBound!));
-    for (const name of ['objects5k', 'objects2k', 'arrays5kInObject', 'arrays100kInObject', 'pastBound']) expect(inputs.get(name), name).toEqual({ _raw: ARGS[name] });
+    for (const name of ['objects5k', 'objects2k', 'arrays5kInObject', 'arrays100kInObject', 'pastBound'])
+      expect(inputs.get(name), name).toEqual({ _raw: ARGS[name] });
   });
 
   it('markdown: pretty-printed when shallow and short enough, the original text otherwise', async () => {
     const { whole } = await exportWhole('markdown');
-    for (const name of ['plain', 'nested8']) expect(whole, name).toContain(JSON.stringify(JSON.parse(ARGS[name]!), null, 2));
+    for (const name of ['plain', 'nested8'])
+      expect(whole, name).toContain(JSON.stringify(JSON.parse(ARGS[name]!), null, 2));
     // Within the depth bound, but its indentation would make it 20 times longer.
     expect(whole).toContain(`\`\`\`json\n${ARGS.atBound}\n\`\`\``);
-    for (const name of ['objects5k', 'objects2k', 'arrays5kInObject', 'arrays100kInObject', 'pastBound']) expect(whole, name).toContain(`\`\`\`json\n${ARGS[name]}\n\`\`\``);
+    for (const name of ['objects5k', 'objects2k', 'arrays5kInObject', 'arrays100kInObject', 'pastBound'])
+      expect(whole, name).toContain(`\`\`\`json\n${ARGS[name]}\n\`\`\``);
   });
 
   it('every importable format brings the same argument bytes back', { timeout: 60_000 }, async () => {
@@ -124,12 +133,18 @@ describe('deeply nested tool-call arguments', () => {
       ],
     });
     for (const kind of ['object', 'array'] as const) {
-      const error = await fresh.callError('import_conversation', { format: 'anthropic', data: turns({ deep: nested(5_000, kind) }) });
+      const error = await fresh.callError('import_conversation', {
+        format: 'anthropic',
+        data: turns({ deep: nested(5_000, kind) }),
+      });
       expect(error).toBe(
         `input is nested deeper than ${ARGUMENTS_JSON_DEPTH} levels: give such arguments as { "_raw": "<the arguments as a JSON string>" }, which is stored as that string at data.messages[1].content[0].input`,
       );
     }
-    const atBound = await fresh.call('import_conversation', { format: 'anthropic', data: turns(JSON.parse(ARGS.atBound!)) });
+    const atBound = await fresh.call('import_conversation', {
+      format: 'anthropic',
+      data: turns(JSON.parse(ARGS.atBound!)),
+    });
     expect(await storedArguments(atBound.id, fresh)).toEqual([ARGS.atBound]);
     const raw = await fresh.call('import_conversation', { format: 'anthropic', data: turns({ _raw: ARGS.objects5k }) });
     expect(await storedArguments(raw.id, fresh)).toEqual([ARGS.objects5k]);
@@ -141,7 +156,13 @@ describe('deeply nested tool-call arguments', () => {
     const c = (await env.call('create_conversation', {})).conversation.id;
     await env.call('append_messages', {
       conversation_id: c,
-      messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'w', type: 'function', function: { name: 'f', arguments: wide } }] }],
+      messages: [
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'w', type: 'function', function: { name: 'f', arguments: wide } }],
+        },
+      ],
     });
     const page = await env.call('export_conversation', { conversation_id: c, format: 'markdown' });
     expect(page.text).toContain(wide);

@@ -27,7 +27,10 @@ describe(`${provider} migrations vs schema.prisma`, () => {
 
   it('detects a model the migrations lack', async () => {
     const schema = path.join(tmp, 'schema.prisma');
-    writeFileSync(schema, `${readFileSync(schemaPath, 'utf8')}\nmodel DriftProbe {\n  id Int @id\n  @@map("drift_probe")\n}\n`);
+    writeFileSync(
+      schema,
+      `${readFileSync(schemaPath, 'utf8')}\nmodel DriftProbe {\n  id Int @id\n  @@map("drift_probe")\n}\n`,
+    );
     const sql = await diffMigrationsToSchema({ schemaPath: schema, migrationsDir });
     expect(isEmptyMigration(sql)).toBe(false);
     expect(sql).toContain('CREATE TABLE "drift_probe"');

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatPages, renderConversation, type ExportFormat, type Rendered } from '../../src/history/transfer/formats/index.js';
-import { FIXED_LIMITS } from '../../src/history/core/limits.js';
 import type { ConversationPageView } from '../../src/history/conversations/schemas.js';
+import { FIXED_LIMITS } from '../../src/history/core/limits.js';
 import type { HistoryPageView, MessageView } from '../../src/history/messages/schemas.js';
+import {
+  concatPages,
+  type ExportFormat,
+  type Rendered,
+  renderConversation,
+} from '../../src/history/transfer/formats/index.js';
 import { connect, setup } from '../support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
@@ -30,15 +35,20 @@ const MESSAGES = [
   { role: 'tool', tool_call_id: 'call_w', content: '{"temp_c":18.5,"sky":"clear ☀"}' },
   { role: 'tool', tool_call_id: 'call_h', content: 'open 8–18 ```', metadata: { source: 'cache' } },
   { role: 'user', content: 'And tomorrow?' },
-  { role: 'assistant', content: null, tool_calls: [{ id: 'call_t', type: 'function', function: { name: 'forecast', arguments: ARGS_AMBIGUOUS } }] },
+  {
+    role: 'assistant',
+    content: null,
+    tool_calls: [{ id: 'call_t', type: 'function', function: { name: 'forecast', arguments: ARGS_AMBIGUOUS } }],
+  },
   { role: 'tool', tool_call_id: 'call_t', content: 'rain' },
-  { role: 'assistant', content: 'Rain tomorrow. 👩‍👩‍👧', metadata: { model: 'test-model', 'ключ': [1, null] } },
+  { role: 'assistant', content: 'Rain tomorrow. 👩‍👩‍👧', metadata: { model: 'test-model', ключ: [1, null] } },
 ];
 
 beforeAll(async () => {
   env = await setup();
   fresh = await setup();
-  id = (await env.call('create_conversation', { title: 'Paris trip', key: 'trip-1', metadata: { channel: 'chat' } })).conversation.id;
+  id = (await env.call('create_conversation', { title: 'Paris trip', key: 'trip-1', metadata: { channel: 'chat' } }))
+    .conversation.id;
   await env.call('append_messages', { conversation_id: id, messages: MESSAGES });
 });
 afterAll(async () => {
@@ -51,7 +61,11 @@ async function exportPages(client: Pick<Env, 'call'>, conversationId: string, fo
   const pages: any[] = [];
   let cursor: string | undefined;
   do {
-    const page = await client.call('export_conversation', { conversation_id: conversationId, format, ...(cursor && { cursor }) });
+    const page = await client.call('export_conversation', {
+      conversation_id: conversationId,
+      format,
+      ...(cursor && { cursor }),
+    });
     pages.push(page);
     cursor = page.next_cursor ?? undefined;
   } while (cursor !== undefined);
@@ -63,7 +77,9 @@ async function exportWhole(client: Pick<Env, 'call'>, conversationId: string, fo
   return 'text' in whole ? whole.text : whole.data;
 }
 async function allMessages(client: Pick<Env, 'call'>, conversationId: string): Promise<MessageView[]> {
-  return (await client.call<HistoryPageView>('get_history', { conversation_id: conversationId, after_seq: 0, limit: 500 })).messages;
+  return (
+    await client.call<HistoryPageView>('get_history', { conversation_id: conversationId, after_seq: 0, limit: 500 })
+  ).messages;
 }
 async function conversationCount(client: Pick<Env, 'call'>) {
   return (await client.call<ConversationPageView>('list_conversations', { limit: 100 })).conversations.length;
@@ -72,7 +88,11 @@ async function conversationCount(client: Pick<Env, 'call'>) {
 describe('export_conversation / import_conversation round trips', () => {
   it('json: export -> import -> export is identical, metadata, names and timestamps included', async () => {
     const first = await exportWhole(env, id, 'json');
-    expect(first).toMatchObject({ format: 'chat-history-mcp', version: 1, conversation: { title: 'Paris trip', key: 'trip-1', metadata: { channel: 'chat' } } });
+    expect(first).toMatchObject({
+      format: 'chat-history-mcp',
+      version: 1,
+      conversation: { title: 'Paris trip', key: 'trip-1', metadata: { channel: 'chat' } },
+    });
     expect(first.messages).toHaveLength(MESSAGES.length);
     expect(first.messages[1]).toMatchObject({ name: 'Zoë' });
     expect(first.messages[4]).toMatchObject({ metadata: { source: 'cache' } });
@@ -102,7 +122,14 @@ describe('export_conversation / import_conversation round trips', () => {
   it('anthropic: system pulled out, tool_use/tool_result blocks, merged turns; arguments JSON-equivalent', async () => {
     const first = await exportWhole(env, id, 'anthropic');
     expect(first.system).toBe('You are terse. ✓');
-    expect(first.messages.map((t: any) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+    expect(first.messages.map((t: any) => t.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
     expect(first.messages[1].content).toEqual([
       { type: 'text', text: 'Checking both.' },
       { type: 'tool_use', id: 'call_w', name: 'get_weather', input: { city: 'Paris', units: 'metric' } },
@@ -114,7 +141,12 @@ describe('export_conversation / import_conversation round trips', () => {
       { type: 'tool_result', tool_use_id: 'call_h', content: 'open 8–18 ```' },
       { type: 'text', text: 'And tomorrow?' },
     ]);
-    expect(first.messages[3].content[0]).toEqual({ type: 'tool_use', id: 'call_t', name: 'forecast', input: { _raw: ARGS_AMBIGUOUS } });
+    expect(first.messages[3].content[0]).toEqual({
+      type: 'tool_use',
+      id: 'call_t',
+      name: 'forecast',
+      input: { _raw: ARGS_AMBIGUOUS },
+    });
 
     const imported = await env.call('import_conversation', { format: 'anthropic', data: first });
     expect(await exportWhole(env, imported.id, 'anthropic')).toEqual(first);
@@ -135,7 +167,12 @@ describe('export_conversation / import_conversation round trips', () => {
       messages: [
         { role: 'user', content: 'hi' },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'x1', name: 'f', input: { a: [1, 2] } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x1', is_error: true, content: [{ type: 'text', text: 'boom' }] }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'x1', is_error: true, content: [{ type: 'text', text: 'boom' }] },
+          ],
+        },
       ],
     };
     const c = await env.call('import_conversation', { format: 'anthropic', data });
@@ -143,11 +180,20 @@ describe('export_conversation / import_conversation round trips', () => {
     expect(stored.map(({ id: _i, created_at: _c, seq: _s, ...m }) => m)).toEqual([
       { role: 'system', content: 'Sys' },
       { role: 'user', content: 'hi' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'x1', type: 'function', function: { name: 'f', arguments: '{"a":[1,2]}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'x1', type: 'function', function: { name: 'f', arguments: '{"a":[1,2]}' } }],
+      },
       { role: 'tool', content: 'boom', tool_call_id: 'x1', metadata: { is_error: true } },
     ]);
     const again = await exportWhole(env, c.id, 'anthropic');
-    expect(again.messages[2].content[0]).toEqual({ type: 'tool_result', tool_use_id: 'x1', content: 'boom', is_error: true });
+    expect(again.messages[2].content[0]).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'x1',
+      content: 'boom',
+      is_error: true,
+    });
   });
 
   it('markdown: every message in order, tool calls under the assistant turn, each result under its call', async () => {
@@ -188,7 +234,17 @@ describe('paging', () => {
       for (let i = 0; i < 10; i++) {
         const n = batch * 10 + i;
         if (i % 5 === 2) {
-          messages.push({ role: 'assistant', content: null, tool_calls: [{ id: `c${n}`, type: 'function', function: { name: 'f', arguments: JSON.stringify({ n, pad: filler(n) }) } }] });
+          messages.push({
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              {
+                id: `c${n}`,
+                type: 'function',
+                function: { name: 'f', arguments: JSON.stringify({ n, pad: filler(n) }) },
+              },
+            ],
+          });
           messages.push({ role: 'tool', tool_call_id: `c${n}`, content: filler(n) });
         } else {
           messages.push({ role: i % 2 === 0 ? 'user' : 'assistant', content: filler(n) });
@@ -220,7 +276,11 @@ describe('paging', () => {
         expect(pages.flatMap((p) => p.data.messages)).toEqual((unpaged as { data: any }).data.messages);
       } else {
         for (const p of pages.slice(1)) {
-          const history = await env.call('get_history', { conversation_id: bigId, after_seq: p.first_seq - 1, limit: 1 });
+          const history = await env.call('get_history', {
+            conversation_id: bigId,
+            after_seq: p.first_seq - 1,
+            limit: 1,
+          });
           expect(history.messages[0].role).not.toBe('tool');
         }
       }
@@ -230,7 +290,10 @@ describe('paging', () => {
   it('anthropic: where no clean break fits, the client merges the turns across the page boundary', async () => {
     const monologueId = (await env.call('create_conversation', {})).conversation.id;
     const long = (n: number) => `${n} ${'words '.repeat(5000)}`; // 30 KB each: one turn of many messages
-    await env.call('append_messages', { conversation_id: monologueId, messages: [0, 1, 2, 3, 4, 5].map((n) => ({ role: 'user', content: long(n) })) });
+    await env.call('append_messages', {
+      conversation_id: monologueId,
+      messages: [0, 1, 2, 3, 4, 5].map((n) => ({ role: 'user', content: long(n) })),
+    });
     const pages = await exportPages(env, monologueId, 'anthropic');
     expect(pages.length).toBeGreaterThan(1);
     for (const p of pages) expect(Buffer.byteLength(JSON.stringify(p.data))).toBeLessThanOrEqual(budget);
@@ -243,18 +306,35 @@ describe('paging', () => {
   it('a message larger than the budget gets a page of its own', async () => {
     const hugeId = (await env.call('create_conversation', {})).conversation.id;
     const huge = 'x'.repeat(budget + 10);
-    await env.call('append_messages', { conversation_id: hugeId, messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: huge }, { role: 'user', content: 'b' }] });
+    await env.call('append_messages', {
+      conversation_id: hugeId,
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: huge },
+        { role: 'user', content: 'b' },
+      ],
+    });
     const pages = await exportPages(env, hugeId, 'openai');
-    expect(pages.map((p) => [p.first_seq, p.last_seq])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(pages.map((p) => [p.first_seq, p.last_seq])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
     expect(pages[1].data[0].content).toBe(huge);
   });
 
   it('refuses a cursor from another export', async () => {
     const first = (await exportPages(env, bigId, 'json'))[0];
-    expect(await env.callError('export_conversation', { conversation_id: bigId, format: 'openai', cursor: first.next_cursor })).toMatch(
-      /cursor is not valid for this export.*at cursor|^cursor is not valid for this export/,
-    );
-    expect(await env.callError('export_conversation', { conversation_id: id, format: 'json', cursor: 'garbage' })).toMatch(/^cursor is not valid/);
+    expect(
+      await env.callError('export_conversation', {
+        conversation_id: bigId,
+        format: 'openai',
+        cursor: first.next_cursor,
+      }),
+    ).toMatch(/cursor is not valid for this export.*at cursor|^cursor is not valid for this export/);
+    expect(
+      await env.callError('export_conversation', { conversation_id: id, format: 'json', cursor: 'garbage' }),
+    ).toMatch(/^cursor is not valid/);
   });
 
   it('an empty conversation exports one empty page', async () => {
@@ -290,7 +370,13 @@ describe('import validation: nothing is created on any error', () => {
   it('a result before its call, and a repeated call id, are refused as in append', async () => {
     const text = await fresh.callError('import_conversation', {
       format: 'openai',
-      data: { model: 'x', messages: [{ role: 'tool', tool_call_id: 'c1', content: 'early' }, { role: 'assistant', content: null, tool_calls: [call('c1'), call('c1')] }] },
+      data: {
+        model: 'x',
+        messages: [
+          { role: 'tool', tool_call_id: 'c1', content: 'early' },
+          { role: 'assistant', content: null, tool_calls: [call('c1'), call('c1')] },
+        ],
+      },
     });
     expect(text).toMatch(/repeats one already used.* at data\.messages\[1\]\.tool_calls\[1\]\.id/);
     expect(text).toMatch(/answers a call made later.* at data\.messages\[0\]\.tool_call_id/);
@@ -300,7 +386,13 @@ describe('import validation: nothing is created on any error', () => {
     const before = await conversationCount(fresh);
     const text = await fresh.callError('import_conversation', {
       format: 'anthropic',
-      data: { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'ok' }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'ghost', content: 'x' }] }] },
+      data: {
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'ok' },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'ghost', content: 'x' }] },
+        ],
+      },
     });
     expect(text).toMatch(/does not answer any tool call.* at data\.messages\[2\]\.content\[0\]\.tool_use_id/s);
     expect(await conversationCount(fresh)).toBe(before);
@@ -310,10 +402,14 @@ describe('import validation: nothing is created on any error', () => {
     const json = await exportWhole(env, id, 'json');
     const broken = structuredClone(json);
     broken.messages[5].role = 'robot';
-    expect(await fresh.callError('import_conversation', { format: 'json', data: broken, key: null })).toMatch(/at data\.messages\[5\]\.role/);
+    expect(await fresh.callError('import_conversation', { format: 'json', data: broken, key: null })).toMatch(
+      /at data\.messages\[5\]\.role/,
+    );
     const noDate = structuredClone(json);
     noDate.messages[0].created_at = 'yesterday';
-    expect(await fresh.callError('import_conversation', { format: 'json', data: noDate, key: null })).toMatch(/at data\.messages\[0\]\.created_at/);
+    expect(await fresh.callError('import_conversation', { format: 'json', data: noDate, key: null })).toMatch(
+      /at data\.messages\[0\]\.created_at/,
+    );
     expect(
       await fresh.callError('import_conversation', {
         format: 'anthropic',
@@ -326,42 +422,81 @@ describe('import validation: nothing is created on any error', () => {
     expect(
       await fresh.callError('import_conversation', {
         format: 'anthropic',
-        data: { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: [{ type: 'text', text: 'a' }, { type: 'tool_use', id: longId, name: '', input: {} }] }] },
+        data: {
+          messages: [
+            { role: 'user', content: 'q' },
+            {
+              role: 'assistant',
+              content: [
+                { type: 'text', text: 'a' },
+                { type: 'tool_use', id: longId, name: '', input: {} },
+              ],
+            },
+          ],
+        },
       }),
-    ).toMatch(/at most 200 characters at data\.messages\[1\]\.content\[1\]\.id\n.*not be empty at data\.messages\[1\]\.content\[1\]\.name/);
+    ).toMatch(
+      /at most 200 characters at data\.messages\[1\]\.content\[1\]\.id\n.*not be empty at data\.messages\[1\]\.content\[1\]\.name/,
+    );
   });
 
   it('unknown fields are refused at every level, a "__proto__" key included', async () => {
     const data = JSON.parse('[{"role":"user","content":"x","__proto__":{"role":"system"}}]');
-    expect(await fresh.callError('import_conversation', { format: 'openai', data })).toMatch(/Unrecognized key: "__proto__" at data\[0\]/);
-    expect(await fresh.callError('import_conversation', { format: 'openai', data: [{ role: 'user', content: 'x', colour: 'red' }] })).toMatch(
-      /Unrecognized key: "colour" at data\[0\]/,
+    expect(await fresh.callError('import_conversation', { format: 'openai', data })).toMatch(
+      /Unrecognized key: "__proto__" at data\[0\]/,
     );
+    expect(
+      await fresh.callError('import_conversation', {
+        format: 'openai',
+        data: [{ role: 'user', content: 'x', colour: 'red' }],
+      }),
+    ).toMatch(/Unrecognized key: "colour" at data\[0\]/);
   });
 
   it('a key already in use is a conflict naming key; import never merges', async () => {
     const json = await exportWhole(env, id, 'json');
     const before = await conversationCount(env);
     const text = await env.callError('import_conversation', { format: 'json', data: json });
-    expect(text).toBe(`key "trip-1" is already used by conversation ${id}; import never merges: pass another key, or key: null to import without one`);
-    expect(await env.callError('import_conversation', { format: 'openai', data: [{ role: 'user', content: 'x' }], key: 'trip-1' })).toMatch(/^key "trip-1"/);
+    expect(text).toBe(
+      `key "trip-1" is already used by conversation ${id}; import never merges: pass another key, or key: null to import without one`,
+    );
+    expect(
+      await env.callError('import_conversation', {
+        format: 'openai',
+        data: [{ role: 'user', content: 'x' }],
+        key: 'trip-1',
+      }),
+    ).toMatch(/^key "trip-1"/);
     expect(await conversationCount(env)).toBe(before);
     expect((await env.call('get_conversation', { conversation_id: id })).message_count).toBe(MESSAGES.length);
     // With another key it is a new conversation.
-    expect(await env.call('import_conversation', { format: 'json', data: json, key: 'trip-1-copy' })).toMatchObject({ key: 'trip-1-copy' });
+    expect(await env.call('import_conversation', { format: 'json', data: json, key: 'trip-1-copy' })).toMatchObject({
+      key: 'trip-1-copy',
+    });
   });
 
   it('bounds: the per-call message cap does not apply, the import cap does', async () => {
     const small = await setup({ limits: { maxMessagesPerCall: 2, maxBatchBytes: 100 } });
     try {
-      const three = [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'c' }];
-      expect(await small.call('import_conversation', { format: 'openai', data: three })).toMatchObject({ message_count: 3 });
+      const three = [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+        { role: 'user', content: 'c' },
+      ];
+      expect(await small.call('import_conversation', { format: 'openai', data: three })).toMatchObject({
+        message_count: 3,
+      });
       const tooBig = [{ role: 'user', content: 'x'.repeat(100 * FIXED_LIMITS.importBatchFactor + 1) }];
       expect(await small.callError('import_conversation', { format: 'openai', data: tooBig })).toMatch(
         /one import takes at most 1600 \(16 × server option --max-batch-bytes\) at data/,
       );
-      const tooMany = Array.from({ length: FIXED_LIMITS.importMessagesMax + 1 }, () => ({ role: 'user', content: 'x' }));
-      expect(await small.callError('import_conversation', { format: 'openai', data: tooMany })).toMatch(/at most 10000 per import at data/);
+      const tooMany = Array.from({ length: FIXED_LIMITS.importMessagesMax + 1 }, () => ({
+        role: 'user',
+        content: 'x',
+      }));
+      expect(await small.callError('import_conversation', { format: 'openai', data: tooMany })).toMatch(
+        /at most 10000 per import at data/,
+      );
     } finally {
       await small.close();
     }

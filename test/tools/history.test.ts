@@ -84,7 +84,10 @@ describe('get_history', () => {
     try {
       const id = (await small.call('create_conversation', {})).conversation.id;
       for (let i = 1; i <= 4; i++) {
-        await small.call('append_messages', { conversation_id: id, messages: [{ role: 'user', content: String(i).repeat(900) }] });
+        await small.call('append_messages', {
+          conversation_id: id,
+          messages: [{ role: 'user', content: String(i).repeat(900) }],
+        });
       }
       const raw = await small.callRaw('get_history', { conversation_id: id });
       const page = raw.structuredContent as HistoryPageView;
@@ -112,7 +115,8 @@ describe('get_history', () => {
       const count = (r: typeof a) => (r.structuredContent as HistoryPageView).messages.length;
       expect(count(a)).toBeGreaterThanOrEqual(5 * count(b));
       expect(count(b)).toBeGreaterThanOrEqual(1);
-      for (const r of [a, b]) expect(Buffer.byteLength(JSON.stringify(r))).toBeLessThanOrEqual(RESPONSE_RESERVE + 20_000);
+      for (const r of [a, b])
+        expect(Buffer.byteLength(JSON.stringify(r))).toBeLessThanOrEqual(RESPONSE_RESERVE + 20_000);
     } finally {
       await small.close();
     }
@@ -123,7 +127,9 @@ describe('get_history', () => {
     expect(await env.callError('get_history', { conversation_id: id, limit: 501 })).toMatch(/limit/);
     expect(await env.callError('get_history', { conversation_id: id, limit: 0 })).toMatch(/limit/);
     expect(await env.callError('get_history', { conversation_id: id, before_seq: -1 })).toMatch(/before_seq/);
-    expect(await env.callError('get_history', { conversation_id: id, before_seq: 5, after_seq: 1 })).toMatch(/after_seq/);
+    expect(await env.callError('get_history', { conversation_id: id, before_seq: 5, after_seq: 1 })).toMatch(
+      /after_seq/,
+    );
     expect(await env.callError('get_history', { conversation_id: 'nope' })).toMatch(/^conversation nope not found:/);
   });
 });
@@ -139,7 +145,9 @@ describe('seq inputs beyond any possible seq', () => {
       ['fork_conversation', { through_seq: huge }, 'through_seq'],
       ['set_summary', { through_seq: huge, summary: 's' }, 'through_seq'],
     ] as const) {
-      expect(await env.callError(tool, { conversation_id: id, ...args }), tool).toMatch(new RegExp(`at most 2147483647.*${field}`));
+      expect(await env.callError(tool, { conversation_id: id, ...args }), tool).toMatch(
+        new RegExp(`at most 2147483647.*${field}`),
+      );
     }
     // The largest allowed value is an ordinary miss.
     expect((await env.call('get_history', { conversation_id: id, after_seq: 2 ** 31 - 1 })).messages).toEqual([]);

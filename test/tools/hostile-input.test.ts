@@ -3,14 +3,14 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setup } from '../support/harness.js';
 import {
-  type JsonSchema,
-  admittedTypes,
   admits,
+  admittedTypes,
   anyJson,
   forgedCursor,
   hostileFor,
   hostileObject,
   hostileString,
+  type JsonSchema,
   nested,
   protoKeyed,
   wrongType,
@@ -61,7 +61,11 @@ async function freshContext(): Promise<Ctx> {
     messages: [
       { role: 'system', content: 'You are terse.' },
       { role: 'user', content: 'hello world' },
-      { role: 'assistant', content: null, tool_calls: [{ id: `call-${n}`, type: 'function', function: { name: 'lookup', arguments: '{"q":"hello"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: `call-${n}`, type: 'function', function: { name: 'lookup', arguments: '{"q":"hello"}' } }],
+      },
       { role: 'tool', tool_call_id: `call-${n}`, content: 'hello result' },
       { role: 'assistant', content: 'hello again' },
     ],
@@ -116,13 +120,15 @@ function guessValue(name: string, s: JsonSchema, c: Ctx): unknown {
 function guessArgs(s: JsonSchema, c: Ctx): Record<string, unknown> {
   return Object.fromEntries((s.required ?? []).map((k) => [k, guessValue(k, s.properties?.[k] ?? {}, c)]));
 }
-const baseArgs = (tool: Tool, c: Ctx) => (KNOWN[tool.name] ?? ((cc: Ctx) => guessArgs(tool.inputSchema as JsonSchema, cc)))(c);
+const baseArgs = (tool: Tool, c: Ctx) =>
+  (KNOWN[tool.name] ?? ((cc: Ctx) => guessArgs(tool.inputSchema as JsonSchema, cc)))(c);
 const mutates = (tool: Tool) => tool.annotations?.readOnlyHint !== true;
 
 // --- the checks every call goes through -----------------------------------------------------------
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 /** Signs of an error that escaped instead of being explained. */
-const LEAK = /Internal error|Maximum call stack|SQLITE|prisma|Invalid `|RangeError|TypeError|undefined is not|Cannot read prop/i;
+const LEAK =
+  /Internal error|Maximum call stack|SQLITE|prisma|Invalid `|RangeError|TypeError|undefined is not|Cannot read prop/i;
 
 async function stillServing(): Promise<void> {
   await env.client.ping();
@@ -164,7 +170,11 @@ function describeArgs(args: unknown): string {
     if (depth > 4) return '…(deeper)';
     seen.add(v);
     if (Array.isArray(v)) return v.slice(0, 5).map((x) => cut(x, depth + 1));
-    return Object.fromEntries(Object.entries(v).slice(0, 10).map(([k, x]) => [k, cut(x, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .slice(0, 10)
+        .map(([k, x]) => [k, cut(x, depth + 1)]),
+    );
   };
   return JSON.stringify(cut(args, 0));
 }
@@ -180,32 +190,62 @@ function casesFor(tool: Tool): fc.Arbitrary<Case> {
 
   const typed = props.flatMap(([name, s]) => {
     const wrong = wrongType(s);
-    return wrong ? [wrong.map((value): Case => ({ kind: `wrong type for ${name}`, build: (b) => ({ ...b, [name]: value }), expect: { mustReject: true, names: name } }))] : [];
+    return wrong
+      ? [
+          wrong.map(
+            (value): Case => ({
+              kind: `wrong type for ${name}`,
+              build: (b) => ({ ...b, [name]: value }),
+              expect: { mustReject: true, names: name },
+            }),
+          ),
+        ]
+      : [];
   });
   if (typed.length > 0) options.push(fc.oneof(...typed));
 
   if (required.length > 0) {
     options.push(
-      fc.constantFrom(...required).map((name): Case => ({
-        kind: `missing ${name}`,
-        build: (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== name)),
-        expect: { mustReject: true, names: name },
-      })),
+      fc.constantFrom(...required).map(
+        (name): Case => ({
+          kind: `missing ${name}`,
+          build: (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== name)),
+          expect: { mustReject: true, names: name },
+        }),
+      ),
     );
   }
 
-  const extraKey = fc.oneof(fc.constantFrom('constructor', 'prototype', 'toString', 'hasOwnProperty', 'owner', 'user', '', 'a\u0000b'), fc.string({ minLength: 1, maxLength: 12 }));
+  const extraKey = fc.oneof(
+    fc.constantFrom('constructor', 'prototype', 'toString', 'hasOwnProperty', 'owner', 'user', '', 'a\u0000b'),
+    fc.string({ minLength: 1, maxLength: 12 }),
+  );
   options.push(
     fc
-      .tuple(extraKey.filter((k) => !(k in (schema.properties ?? {})) && k !== '__proto__'), anyJson)
-      .map(([key, value]): Case => ({ kind: `extra field ${JSON.stringify(key)}`, build: (b) => ({ ...b, [key]: value }), expect: { mustReject: true, names: key } })),
+      .tuple(
+        extraKey.filter((k) => !(k in (schema.properties ?? {})) && k !== '__proto__'),
+        anyJson,
+      )
+      .map(
+        ([key, value]): Case => ({
+          kind: `extra field ${JSON.stringify(key)}`,
+          build: (b) => ({ ...b, [key]: value }),
+          expect: { mustReject: true, names: key },
+        }),
+      ),
   );
 
   if (props.length > 0) {
     options.push(
       fc.oneof(
         ...props.map(([name, s]) =>
-          hostileFor(name === 'cursor' ? {} : s).map((value): Case => ({ kind: `hostile ${name}`, build: (b) => ({ ...b, [name]: value }), expect: { mustReject: false, names: name } })),
+          hostileFor(name === 'cursor' ? {} : s).map(
+            (value): Case => ({
+              kind: `hostile ${name}`,
+              build: (b) => ({ ...b, [name]: value }),
+              expect: { mustReject: false, names: name },
+            }),
+          ),
         ),
       ),
     );
@@ -213,8 +253,15 @@ function casesFor(tool: Tool): fc.Arbitrary<Case> {
 
   // Whole argument objects of random shape: only "explains itself, changes nothing if rejected".
   options.push(
-    fc.dictionary(fc.oneof(fc.constantFrom(...props.map(([n]) => n), 'x'), fc.string({ maxLength: 6 })), fc.oneof(anyJson, hostileString), { maxKeys: 4, noNullPrototype: true })
-      .map((random): Case => ({ kind: 'random arguments', build: () => random, expect: { mustReject: false, names: '' } })),
+    fc
+      .dictionary(
+        fc.oneof(fc.constantFrom(...props.map(([n]) => n), 'x'), fc.string({ maxLength: 6 })),
+        fc.oneof(anyJson, hostileString),
+        { maxKeys: 4, noNullPrototype: true },
+      )
+      .map(
+        (random): Case => ({ kind: 'random arguments', build: () => random, expect: { mustReject: false, names: '' } }),
+      ),
   );
   return fc.oneof(...options);
 }
@@ -224,19 +271,25 @@ const validBase = new Map<string, boolean>();
 for (const tool of tools) {
   const result = await env.callRaw(tool.name, baseArgs(tool, await freshContext()));
   validBase.set(tool.name, !result.isError);
-  if (result.isError) console.warn(`hostile-input: no valid base call for ${tool.name} (${text(result)}); add one to KNOWN for the full checks`);
+  if (result.isError)
+    console.warn(
+      `hostile-input: no valid base call for ${tool.name} (${text(result)}); add one to KNOWN for the full checks`,
+    );
 }
 
 describe('hostile arguments, every listed tool', () => {
   it('has a valid base call for every tool it knows (new tools: add one to KNOWN)', () => {
     expect(tools.length).toBeGreaterThan(0);
-    for (const tool of tools.filter((t) => t.name in KNOWN)) expect(validBase.get(tool.name), `a valid base call for ${tool.name}`).toBe(true);
+    for (const tool of tools.filter((t) => t.name in KNOWN))
+      expect(validBase.get(tool.name), `a valid base call for ${tool.name}`).toBe(true);
   });
 
   for (const tool of tools) {
     it(`${tool.name}: rejected naming the field and changing nothing, or accepted`, { timeout: 60_000 }, async () => {
       // Without a valid base call, only the schema-level cases say which field is at fault.
-      const cases = validBase.get(tool.name) ? casesFor(tool) : casesFor(tool).filter((c) => !c.kind.startsWith('hostile '));
+      const cases = validBase.get(tool.name)
+        ? casesFor(tool)
+        : casesFor(tool).filter((c) => !c.kind.startsWith('hostile '));
       await fc.assert(
         fc.asyncProperty(cases, async (c) => {
           const args = c.build(baseArgs(tool, await contextFor(tool)));
@@ -252,36 +305,80 @@ describe('hostile arguments, every listed tool', () => {
 const append = tools.find((t) => t.name === 'append_messages');
 
 const goodMessage = fc.oneof(
-  fc.record({ role: fc.constantFrom('user', 'system', 'assistant'), content: fc.string({ minLength: 1, maxLength: 30 }) }),
-  fc.record({ role: fc.constant('user'), content: fc.string({ minLength: 1, maxLength: 30 }), name: fc.constantFrom('alice', 'bob') }),
+  fc.record({
+    role: fc.constantFrom('user', 'system', 'assistant'),
+    content: fc.string({ minLength: 1, maxLength: 30 }),
+  }),
+  fc.record({
+    role: fc.constant('user'),
+    content: fc.string({ minLength: 1, maxLength: 30 }),
+    name: fc.constantFrom('alice', 'bob'),
+  }),
 );
 
 /** One message with one hostile field (or shape); `field` is what an error must name. */
 const badMessage: fc.Arbitrary<{ message: Record<string, unknown>; field: string; mustReject: boolean }> = fc.oneof(
-  fc.tuple(fc.constantFrom('role', 'content', 'name', 'tool_call_id', 'metadata', 'tool_calls'), anyJson).map(([field, value]) => ({
-    message: { role: field === 'role' ? value : 'user', content: 'x', [field]: value },
-    field,
-    mustReject: field === 'role' && !['user', 'assistant', 'system'].includes(value as string), // type errors: computed below
-  })),
+  fc
+    .tuple(fc.constantFrom('role', 'content', 'name', 'tool_call_id', 'metadata', 'tool_calls'), anyJson)
+    .map(([field, value]) => ({
+      message: { role: field === 'role' ? value : 'user', content: 'x', [field]: value },
+      field,
+      mustReject: field === 'role' && !['user', 'assistant', 'system'].includes(value as string), // type errors: computed below
+    })),
   hostileString.map((content) => ({ message: { role: 'user', content }, field: 'content', mustReject: false })),
-  hostileObject.map((metadata) => ({ message: { role: 'user', content: 'm', metadata }, field: 'metadata', mustReject: false })),
-  fc.constant(null).map(() => ({ message: { role: 'user', content: 'proto', metadata: protoKeyed({ 'nul\u0000key': 'nul\u0000value' }) }, field: 'metadata', mustReject: false })),
+  hostileObject.map((metadata) => ({
+    message: { role: 'user', content: 'm', metadata },
+    field: 'metadata',
+    mustReject: false,
+  })),
+  fc
+    .constant(null)
+    .map(() => ({
+      message: { role: 'user', content: 'proto', metadata: protoKeyed({ 'nul\u0000key': 'nul\u0000value' }) },
+      field: 'metadata',
+      mustReject: false,
+    })),
   fc.tuple(hostileString, hostileString).map(([id, args]) => ({
-    message: { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'f', arguments: args } }] },
+    message: {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id, type: 'function', function: { name: 'f', arguments: args } }],
+    },
     field: 'tool_calls',
     mustReject: false,
   })),
-  fc.integer({ min: 1, max: 10_000 }).map((d) => ({ message: { role: 'assistant', content: 'deep', tool_calls: nested(d, 'array') }, field: 'tool_calls', mustReject: true })),
-  fc.tuple(fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['role', 'content', 'name', 'tool_calls', 'tool_call_id', 'metadata', '__proto__'].includes(k)), anyJson).map(([k, v]) => ({
-    message: { role: 'user', content: 'extra', [k]: v },
-    field: '', // the path messages[i] is enough: zod reports unknown keys on the object
-    mustReject: true,
-  })),
-  fc.constantFrom<Record<string, unknown>>({}, { role: 'user' }, { content: 'no role' }, { role: 'tool', content: 'orphan' }, { role: 'user', content: null }).map((message) => ({
-    message,
-    field: '',
-    mustReject: true,
-  })),
+  fc
+    .integer({ min: 1, max: 10_000 })
+    .map((d) => ({
+      message: { role: 'assistant', content: 'deep', tool_calls: nested(d, 'array') },
+      field: 'tool_calls',
+      mustReject: true,
+    })),
+  fc
+    .tuple(
+      fc
+        .string({ minLength: 1, maxLength: 10 })
+        .filter((k) => !['role', 'content', 'name', 'tool_calls', 'tool_call_id', 'metadata', '__proto__'].includes(k)),
+      anyJson,
+    )
+    .map(([k, v]) => ({
+      message: { role: 'user', content: 'extra', [k]: v },
+      field: '', // the path messages[i] is enough: zod reports unknown keys on the object
+      mustReject: true,
+    })),
+  fc
+    .constantFrom<Record<string, unknown>>(
+      {},
+      { role: 'user' },
+      { content: 'no role' },
+      { role: 'tool', content: 'orphan' },
+      { role: 'user', content: null },
+    )
+    .map((message) => ({
+      message,
+      field: '',
+      mustReject: true,
+    })),
 );
 
 /** What get_history should give back for a message we sent. */
@@ -304,10 +401,19 @@ describe.runIf(append)('append_messages with hostile messages', () => {
         const i = at % (good.length + 1);
         const messages = [...good.slice(0, i), bad.message, ...good.slice(i)];
         const ctx = await contextFor(append!);
-        const types = admittedTypes(((append!.inputSchema as JsonSchema).properties!.messages!.items!.properties ?? {})[bad.field] ?? {});
-        const wrongTyped = types !== undefined && bad.field !== '' && !(bad.field in bad.message && admits(types, bad.message[bad.field]));
+        const types = admittedTypes(
+          ((append!.inputSchema as JsonSchema).properties!.messages!.items!.properties ?? {})[bad.field] ?? {},
+        );
+        const wrongTyped =
+          types !== undefined &&
+          bad.field !== '' &&
+          !(bad.field in bad.message && admits(types, bad.message[bad.field]));
         const names = bad.field === '' || bad.field === 'tool_calls' ? `messages[${i}]` : `messages[${i}].${bad.field}`;
-        const result = await callChecked(append!, { conversation_id: ctx.conversationId, messages }, { mustReject: bad.mustReject || wrongTyped, names });
+        const result = await callChecked(
+          append!,
+          { conversation_id: ctx.conversationId, messages },
+          { mustReject: bad.mustReject || wrongTyped, names },
+        );
         if (result.isError) return;
         const page = await env.call('get_history', { conversation_id: ctx.conversationId, after_seq: 5, limit: 500 });
         expect(page.messages).toHaveLength(messages.length);
@@ -321,7 +427,11 @@ describe.runIf(append)('append_messages with hostile messages', () => {
     const ctx = await freshContext();
     const metadata = protoKeyed({ 'k\u0000': 'v\u0000' });
     const messages = [{ role: 'user', content: 'a\u0001b', metadata }];
-    const result = await callChecked(append!, { conversation_id: ctx.conversationId, messages }, { mustReject: false, names: 'messages[0].metadata' });
+    const result = await callChecked(
+      append!,
+      { conversation_id: ctx.conversationId, messages },
+      { mustReject: false, names: 'messages[0].metadata' },
+    );
     if (result.isError) {
       expect(text(result)).toContain('__proto__');
       return;
@@ -336,7 +446,10 @@ describe.runIf(append)('append_messages with hostile messages', () => {
     const before = await fingerprint();
     const error = await env.callError('append_messages', {
       conversation_id: ctx.conversationId,
-      messages: [{ role: 'user', content: 'fine' }, { role: 'user', content: 'a\u0000b' }],
+      messages: [
+        { role: 'user', content: 'fine' },
+        { role: 'user', content: 'a\u0000b' },
+      ],
     });
     expect(error).toMatch(/NUL character \(U\+0000\).*at messages\[1\]\.content/);
     expect(await fingerprint()).toBe(before);
@@ -345,9 +458,18 @@ describe.runIf(append)('append_messages with hostile messages', () => {
 
   it('stores "constructor" and "prototype" keys, nested "__proto__" keys, control characters and NUL in metadata exactly', async () => {
     const ctx = await freshContext();
-    const metadata = { constructor: { prototype: { polluted: 'yes' } }, prototype: 1, nested: protoKeyed(), 'k\u0000': 'v\u0000' };
+    const metadata = {
+      constructor: { prototype: { polluted: 'yes' } },
+      prototype: 1,
+      nested: protoKeyed(),
+      'k\u0000': 'v\u0000',
+    };
     const messages = [{ role: 'user', content: 'a\u0001b\u001f', metadata }];
-    const result = await callChecked(append!, { conversation_id: ctx.conversationId, messages }, { mustReject: false, names: 'messages[0].metadata' });
+    const result = await callChecked(
+      append!,
+      { conversation_id: ctx.conversationId, messages },
+      { mustReject: false, names: 'messages[0].metadata' },
+    );
     expect(result.isError, text(result)).toBeFalsy();
     const page = await env.call('get_history', { conversation_id: ctx.conversationId, after_seq: 5 });
     expectSame(page.messages[0], messages[0]!, 'read back');
@@ -357,8 +479,15 @@ describe.runIf(append)('append_messages with hostile messages', () => {
   it('names the field of a 10,000-deep metadata object instead of failing inside', async () => {
     const ctx = await freshContext();
     for (const kind of ['array', 'object'] as const) {
-      const messages = [{ role: 'user', content: 'ok' }, { role: 'user', content: 'deep', metadata: { deep: nested(10_000, kind) } }];
-      const result = await callChecked(append!, { conversation_id: ctx.conversationId, messages }, { mustReject: true, names: 'messages[1].metadata' });
+      const messages = [
+        { role: 'user', content: 'ok' },
+        { role: 'user', content: 'deep', metadata: { deep: nested(10_000, kind) } },
+      ];
+      const result = await callChecked(
+        append!,
+        { conversation_id: ctx.conversationId, messages },
+        { mustReject: true, names: 'messages[1].metadata' },
+      );
       expect(result.isError).toBe(true);
     }
   });
@@ -368,13 +497,18 @@ describe.runIf(append)('append_messages with hostile messages', () => {
 const cursorTools = tools.filter((t) => 'cursor' in ((t.inputSchema as JsonSchema).properties ?? {}));
 
 describe.runIf(cursorTools.length > 0)('cursors', () => {
-  it('a forged cursor, or one issued elsewhere, is rejected naming cursor or serves only the asked conversation', { timeout: 60_000 }, async () => {
+  it('a forged cursor, or one issued elsewhere, is rejected naming cursor or serves only the asked conversation', {
+    timeout: 60_000,
+  }, async () => {
     // Real cursors: a conversation big enough to page in every cursor-taking tool.
     const rich = await freshContext();
     // Few matches per message: FTS5 snippet() costs grow with the square of the hits in one message.
     const filler = 'lorem ipsum '.repeat(4_000);
     for (let k = 0; k < 4; k++) {
-      await env.call('append_messages', { conversation_id: rich.conversationId, messages: [{ role: 'user', content: `hello ${k} ${filler}` }] });
+      await env.call('append_messages', {
+        conversation_id: rich.conversationId,
+        messages: [{ role: 'user', content: `hello ${k} ${filler}` }],
+      });
     }
     const issued: string[] = [];
     for (const tool of cursorTools.filter((t) => validBase.get(t.name))) {
@@ -387,14 +521,18 @@ describe.runIf(cursorTools.length > 0)('cursors', () => {
 
     const usable = cursorTools.filter((t) => validBase.get(t.name));
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...usable), fc.oneof(fc.constantFrom(...issued), forgedCursor), async (tool, cursor) => {
-        const ctx = await contextFor(tool); // another conversation than the one the cursor came from
-        const args: Record<string, unknown> = { ...baseArgs(tool, ctx), cursor };
-        const result = await callChecked(tool, args, { mustReject: false, names: 'cursor' });
-        const asked = args.conversation_id;
-        const answered = (result.structuredContent as { conversation_id?: unknown } | undefined)?.conversation_id;
-        if (!result.isError && asked !== undefined && answered !== undefined) expect(answered).toBe(asked);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...usable),
+        fc.oneof(fc.constantFrom(...issued), forgedCursor),
+        async (tool, cursor) => {
+          const ctx = await contextFor(tool); // another conversation than the one the cursor came from
+          const args: Record<string, unknown> = { ...baseArgs(tool, ctx), cursor };
+          const result = await callChecked(tool, args, { mustReject: false, names: 'cursor' });
+          const asked = args.conversation_id;
+          const answered = (result.structuredContent as { conversation_id?: unknown } | undefined)?.conversation_id;
+          if (!result.isError && asked !== undefined && answered !== undefined) expect(answered).toBe(asked);
+        },
+      ),
       { numRuns: 60 },
     );
   });

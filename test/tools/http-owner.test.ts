@@ -34,11 +34,20 @@ afterAll(async () => {
   await database?.close();
 });
 
-const listConversations = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_conversations', arguments: {} } };
+const listConversations = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'list_conversations', arguments: {} },
+};
 
 /** list_conversations as the service token, the owner header sent as exactly these bytes. */
 function postWithRawOwner(owner: Buffer) {
-  return postWithHeaderBytes(http.url, { Authorization: `Bearer ${service}`, 'X-Chat-History-Owner': owner }, listConversations);
+  return postWithHeaderBytes(
+    http.url,
+    { Authorization: `Bearer ${service}`, 'X-Chat-History-Owner': owner },
+    listConversations,
+  );
 }
 
 const listedIds = (body: any) => body.result.structuredContent.conversations.map((c: { id: string }) => c.id);
@@ -55,27 +64,42 @@ describe('X-Chat-History-Owner is UTF-8', () => {
   it("so does the percent-encoded form UTF-8''…, which fetch-based clients (the SDK's) can send", async () => {
     for (const owner of OWNERS) {
       for (const prefix of ["UTF-8''", "utf-8''"]) {
-        const client = await connectHttp(http.url, service, { 'X-Chat-History-Owner': prefix + encodeURIComponent(owner) });
-        expect((await client.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id), owner).toEqual([conversations[owner]]);
+        const client = await connectHttp(http.url, service, {
+          'X-Chat-History-Owner': prefix + encodeURIComponent(owner),
+        });
+        expect(
+          (await client.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id),
+          owner,
+        ).toEqual([conversations[owner]]);
         await client.close();
       }
     }
   });
 
   it('refuses bytes that are not UTF-8 with 400 naming the header and both forms (fetch sends é as the Latin-1 byte)', async () => {
-    const viaFetch = await postMcp(http.url, listConversations, { Authorization: `Bearer ${service}`, 'X-Chat-History-Owner': 'josé' });
+    const viaFetch = await postMcp(http.url, listConversations, {
+      Authorization: `Bearer ${service}`,
+      'X-Chat-History-Owner': 'josé',
+    });
     expect(viaFetch.status).toBe(400);
     const message = ((await viaFetch.json()) as { error: { message: string } }).error.message;
-    expect(message).toMatch(/^X-Chat-History-Owner: the value is not valid UTF-8: send the owner name as UTF-8 bytes, or percent-encoded after the prefix UTF-8''/);
+    expect(message).toMatch(
+      /^X-Chat-History-Owner: the value is not valid UTF-8: send the owner name as UTF-8 bytes, or percent-encoded after the prefix UTF-8''/,
+    );
     expect(message).toContain("UTF-8''jos%C3%A9");
     expect((await postWithRawOwner(Buffer.from('jos\xe9', 'latin1'))).status).toBe(400);
   });
 
   it('refuses a malformed encoded form with 400', async () => {
     for (const value of ["UTF-8''jos%C3", "UTF-8''jos%ZZ", "UTF-8''jos%", "UTF-8''jo s"]) {
-      const res = await postMcp(http.url, listConversations, { Authorization: `Bearer ${service}`, 'X-Chat-History-Owner': value });
+      const res = await postMcp(http.url, listConversations, {
+        Authorization: `Bearer ${service}`,
+        'X-Chat-History-Owner': value,
+      });
       expect(res.status, value).toBe(400);
-      expect(((await res.json()) as { error: { message: string } }).error.message, value).toMatch(/^X-Chat-History-Owner: (malformed percent-encoding|the value is not valid UTF-8)/);
+      expect(((await res.json()) as { error: { message: string } }).error.message, value).toMatch(
+        /^X-Chat-History-Owner: (malformed percent-encoding|the value is not valid UTF-8)/,
+      );
     }
   });
 

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../src/auth/tokens.js';
 import type { Database, HistoryDb } from '../../src/db/index.js';
 import { toolsFor } from '../../src/mcp/tools/index.js';
-import { connectHttp, postMcp, startTestHttp, type TestHttpServer } from '../support/http.js';
 import { freshDatabase } from '../support/harness.js';
+import { connectHttp, postMcp, startTestHttp, type TestHttpServer } from '../support/http.js';
 
 /**
  * The HTTP transport in-process, through a real SDK Client over Streamable HTTP, and plain
@@ -39,7 +39,11 @@ describe('MCP over HTTP', () => {
   it('lists the tools', async () => {
     const client = await connectHttp(http.url, alice);
     const { tools } = await client.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(toolsFor({ readOnly: false }).map((t) => t.name).sort());
+    expect(tools.map((t) => t.name).sort()).toEqual(
+      toolsFor({ readOnly: false })
+        .map((t) => t.name)
+        .sort(),
+    );
     await client.close();
   });
 
@@ -48,7 +52,11 @@ describe('MCP over HTTP', () => {
     const { conversation } = await client.call('create_conversation', { key: 'http-roundtrip', title: 'über 🚀' });
     const messages = [
       { role: 'user', content: 'line one\nline two — ünïcödé 🎉' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a": 1 }' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a": 1 }' } }],
+      },
       { role: 'tool', tool_call_id: 'c1', content: '{"ok":true}' },
     ];
     await client.call('append_messages', { conversation_id: conversation.id, messages });
@@ -66,12 +74,17 @@ describe('MCP over HTTP', () => {
     const { conversation } = await client.call('create_conversation', { key: 'parallel' });
     await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        client.call('append_messages', { conversation_id: conversation.id, messages: [{ role: 'user', content: `m${i}` }] }),
+        client.call('append_messages', {
+          conversation_id: conversation.id,
+          messages: [{ role: 'user', content: `m${i}` }],
+        }),
       ),
     );
     const history = await client.call('get_history', { conversation_id: conversation.id });
     expect(history.messages.map((m: { seq: number }) => m.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(history.messages.map((m: { content: string }) => m.content).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`).sort());
+    expect(history.messages.map((m: { content: string }) => m.content).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `m${i}`).sort(),
+    );
     await client.close();
   });
 });
@@ -82,7 +95,11 @@ describe('authentication', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="chat-history-mcp"$/);
     const body = await json(res);
-    expect(body).toMatchObject({ jsonrpc: '2.0', id: null, error: { message: expect.stringMatching(/token create --owner/) } });
+    expect(body).toMatchObject({
+      jsonrpc: '2.0',
+      id: null,
+      error: { message: expect.stringMatching(/token create --owner/) },
+    });
   });
 
   it('401 with error="invalid_token" for a wrong token and a malformed header', async () => {
@@ -90,7 +107,9 @@ describe('authentication', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('www-authenticate')).toMatch(/^Bearer realm="chat-history-mcp", error="invalid_token"/);
     expect((await json(wrong)).error.message).toMatch(/unknown or has been revoked/);
-    const basic = await postMcp(http.url, listToolsRequest, { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+    const basic = await postMcp(http.url, listToolsRequest, {
+      Authorization: `Basic ${Buffer.from('a:b').toString('base64')}`,
+    });
     expect(basic.status).toBe(401);
     expect(basic.headers.get('www-authenticate')).toMatch(/^Bearer /);
   });
@@ -113,7 +132,10 @@ describe('authentication', () => {
 
   it('403 when an ordinary token names an owner in X-Chat-History-Owner, even its own', async () => {
     for (const owner of ['bob', 'alice']) {
-      const res = await postMcp(http.url, listToolsRequest, { Authorization: `Bearer ${alice}`, 'X-Chat-History-Owner': owner });
+      const res = await postMcp(http.url, listToolsRequest, {
+        Authorization: `Bearer ${alice}`,
+        'X-Chat-History-Owner': owner,
+      });
       expect(res.status).toBe(403);
       expect(res.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
       expect((await json(res)).error.message).toMatch(/needs a service token/);
@@ -122,7 +144,10 @@ describe('authentication', () => {
 
   it('400 when a service token names an invalid owner', async () => {
     for (const owner of ['   ', 'x'.repeat(201)]) {
-      const res = await postMcp(http.url, listToolsRequest, { Authorization: `Bearer ${service}`, 'X-Chat-History-Owner': owner });
+      const res = await postMcp(http.url, listToolsRequest, {
+        Authorization: `Bearer ${service}`,
+        'X-Chat-History-Owner': owner,
+      });
       expect(res.status, JSON.stringify(owner)).toBe(400);
       expect((await json(res)).error.message).toMatch(/^X-Chat-History-Owner: /);
     }
@@ -134,15 +159,21 @@ describe('authentication', () => {
     const dora = (await asDora.call('create_conversation', { key: 'shared-key', title: 'dora' })).conversation;
     const eve = (await asEve.call('create_conversation', { key: 'shared-key', title: 'eve' })).conversation;
     expect(eve.id).not.toBe(dora.id);
-    expect((await asDora.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([dora.id]);
-    expect((await asEve.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([eve.id]);
+    expect((await asDora.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([
+      dora.id,
+    ]);
+    expect((await asEve.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([
+      eve.id,
+    ]);
     expect(await asEve.callError('get_conversation', { conversation_id: dora.id })).toMatch(/not found/);
     // Without the header a service token is its own owner's, like any token.
     const asGateway = await connectHttp(http.url, service);
     expect((await asGateway.call('list_conversations', {})).conversations).toEqual([]);
     // Whitespace around the header value is trimmed, as --owner is.
     const padded = await connectHttp(http.url, service, { 'X-Chat-History-Owner': '  dora ' });
-    expect((await padded.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([dora.id]);
+    expect((await padded.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toEqual([
+      dora.id,
+    ]);
     for (const c of [asDora, asEve, asGateway, padded]) await c.close();
   });
 
@@ -163,7 +194,9 @@ describe('HTTP surface', () => {
   });
 
   it('/healthz answers 503 {"status":"unavailable"} when the database does not, revealing nothing else', async () => {
-    const broken = { $queryRaw: () => Promise.reject(new Error('connection refused at 10.0.0.7:5432')) } as unknown as HistoryDb;
+    const broken = {
+      $queryRaw: () => Promise.reject(new Error('connection refused at 10.0.0.7:5432')),
+    } as unknown as HistoryDb;
     const other = await startTestHttp(database, { db: broken });
     try {
       const res = await fetch(`${other.origin}/healthz`);
@@ -179,15 +212,23 @@ describe('HTTP surface', () => {
     expect(await healthzWithHost(`evil.example:${port}`)).toBe(403);
     expect(await healthzWithHost('evil.example')).toBe(403);
     // The loopback names pass.
-    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) expect(await healthzWithHost(host), host).toBe(200);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
+      expect(await healthzWithHost(host), host).toBe(200);
   });
 
   it('GET and DELETE /mcp answer 405 with a JSON-RPC error (stateless: no SSE stream, no session)', async () => {
     for (const method of ['GET', 'DELETE']) {
-      const res = await fetch(http.url, { method, headers: { Authorization: `Bearer ${alice}`, Accept: 'text/event-stream' } });
+      const res = await fetch(http.url, {
+        method,
+        headers: { Authorization: `Bearer ${alice}`, Accept: 'text/event-stream' },
+      });
       expect(res.status, method).toBe(405);
       expect(res.headers.get('allow')).toBe('POST');
-      expect(await json(res)).toMatchObject({ jsonrpc: '2.0', error: { message: expect.stringMatching(/stateless/) }, id: null });
+      expect(await json(res)).toMatchObject({
+        jsonrpc: '2.0',
+        error: { message: expect.stringMatching(/stateless/) },
+        id: null,
+      });
     }
   });
 
@@ -207,7 +248,12 @@ describe('HTTP surface', () => {
   it('sends no session id (stateless)', async () => {
     const res = await postMcp(
       http.url,
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      },
       { Authorization: `Bearer ${alice}` },
     );
     expect(res.status).toBe(200);
@@ -220,7 +266,9 @@ describe('start-up', () => {
   it('refuses to start while the database holds no usable token, saying how to create one', async () => {
     const empty = await freshDatabase();
     try {
-      await expect(startTestHttp(empty)).rejects.toThrow(/needs a bearer token.*chat-history-mcp token create --owner NAME/);
+      await expect(startTestHttp(empty)).rejects.toThrow(
+        /needs a bearer token.*chat-history-mcp token create --owner NAME/,
+      );
       const { token } = await new TokenStore(empty.db).create({ owner: 'x' });
       await new TokenStore(empty.db).revoke(token.id);
       await expect(startTestHttp(empty)).rejects.toThrow(/needs a bearer token/);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../src/auth/tokens.js';
 import type { Database } from '../../src/db/index.js';
-import { connect, freshDatabase, type Connected } from '../support/harness.js';
+import { type Connected, connect, freshDatabase } from '../support/harness.js';
 import { connectHttp, startTestHttp } from '../support/http.js';
 
 /**
@@ -53,12 +53,20 @@ const TRANSPORTS: Record<string, (database: Database) => Promise<Pair>> = {
   // One service token, the owner named per request: a chatbot backend's memory per end user.
   'http, service token + X-Chat-History-Owner': async (database) => {
     const service = await new TokenStore(database.db).create({ owner: 'backend', service: true });
-    return httpPair(database, [service.secret, { 'X-Chat-History-Owner': 'alice' }], [service.secret, { 'X-Chat-History-Owner': 'bob' }]);
+    return httpPair(
+      database,
+      [service.secret, { 'X-Chat-History-Owner': 'alice' }],
+      [service.secret, { 'X-Chat-History-Owner': 'bob' }],
+    );
   },
 };
 
 /** One HTTP server; alice and bob each connect with their [token, extra headers]. */
-async function httpPair(database: Database, as: [string, Record<string, string>], bs: [string, Record<string, string>]): Promise<Pair> {
+async function httpPair(
+  database: Database,
+  as: [string, Record<string, string>],
+  bs: [string, Record<string, string>],
+): Promise<Pair> {
   const http = await startTestHttp(database);
   const alice = await connectHttp(http.url, ...as);
   const bob = await connectHttp(http.url, ...bs);
@@ -89,7 +97,11 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
       conversation_id: aliceId,
       messages: [
         { role: 'user', content: 'secret' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'a-call', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'a-call', type: 'function', function: { name: 'f', arguments: '{}' } }],
+        },
       ],
     });
     aliceBefore = await alice.call('get_history', { conversation_id: aliceId });
@@ -111,8 +123,14 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
         .filter((t) => Object.hasOwn(t.inputSchema.properties ?? {}, 'conversation_id'))
         .map((t) => t.name);
       const probed = new Set(PROBES.map(([tool]) => tool));
-      expect(takesId.filter((t) => !probed.has(t)), 'tools that take a conversation_id but are not in PROBES: add a probe for each').toEqual([]);
-      expect([...probed].filter((t) => !takesId.includes(t)), 'PROBES names tools that take no conversation_id').toEqual([]);
+      expect(
+        takesId.filter((t) => !probed.has(t)),
+        'tools that take a conversation_id but are not in PROBES: add a probe for each',
+      ).toEqual([]);
+      expect(
+        [...probed].filter((t) => !takesId.includes(t)),
+        'PROBES names tools that take no conversation_id',
+      ).toEqual([]);
 
       for (const [tool, args] of PROBES) {
         const onAlice = await bob.callError(tool, { conversation_id: aliceId, ...args });
@@ -129,8 +147,12 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
       expect(hits.hits).toEqual([]);
     });
 
-    it('an import by bob cannot attach to or collide with alice\'s key', async () => {
-      const r = await bob.call('import_conversation', { format: 'openai', data: [{ role: 'user', content: 'mine' }], key: 'journal' });
+    it("an import by bob cannot attach to or collide with alice's key", async () => {
+      const r = await bob.call('import_conversation', {
+        format: 'openai',
+        data: [{ role: 'user', content: 'mine' }],
+        key: 'journal',
+      });
       expect(r.key).toBe('journal');
       expect((await alice.call('create_conversation', { key: 'journal' })).conversation.id).not.toBe(r.id);
     });
@@ -145,7 +167,11 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
     });
 
     it("resources and prompts treat alice's conversation exactly like a missing one", async () => {
-      const failure = (p: Promise<unknown>) => p.then(() => new Error('unexpectedly succeeded'), (e: Error & { code?: number }) => e);
+      const failure = (p: Promise<unknown>) =>
+        p.then(
+          () => new Error('unexpectedly succeeded'),
+          (e: Error & { code?: number }) => e,
+        );
       for (const uri of [`conversation://${aliceId}`, `conversation://${aliceId}/transcript.md`]) {
         const theirs = await failure(bob.client.readResource({ uri }));
         const absent = await failure(bob.client.readResource({ uri: uri.replace(aliceId, missing) }));
@@ -169,8 +195,13 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
 
     it("alice's data is unchanged afterwards", async () => {
       expect(await alice.call('get_history', { conversation_id: aliceId })).toEqual(aliceBefore);
-      expect(await alice.call('get_conversation', { conversation_id: aliceId })).toMatchObject({ title: 'Private', message_count: 2 });
-      expect((await alice.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toContain(aliceId);
+      expect(await alice.call('get_conversation', { conversation_id: aliceId })).toMatchObject({
+        title: 'Private',
+        message_count: 2,
+      });
+      expect((await alice.call('list_conversations', {})).conversations.map((c: { id: string }) => c.id)).toContain(
+        aliceId,
+      );
       expect((await alice.call('list_conversations', {})).conversations).toHaveLength(2);
     });
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, setup, type Connected } from '../support/harness.js';
+import { type Connected, connect, setup } from '../support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
 let env: Env;
@@ -8,7 +8,11 @@ let id: string;
 const TURNS = [
   { role: 'system', content: 'You are terse.' },
   { role: 'user', content: 'Weather in Paris?' },
-  { role: 'assistant', content: null, tool_calls: [{ id: 'w1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+  {
+    role: 'assistant',
+    content: null,
+    tool_calls: [{ id: 'w1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+  },
   { role: 'tool', tool_call_id: 'w1', content: '18 °C, clear' },
   { role: 'assistant', content: 'It is 18 °C and clear.' },
 ];
@@ -25,7 +29,10 @@ const textOf = (contents: ReadonlyArray<object>) => String((contents[0] as { tex
 describe('resources', () => {
   it('offers the two templates', async () => {
     const { resourceTemplates } = await env.client.listResourceTemplates();
-    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['conversation://{id}', 'conversation://{id}/transcript.md']);
+    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
+      'conversation://{id}',
+      'conversation://{id}/transcript.md',
+    ]);
   });
 
   it('reads a conversation as JSON with its latest messages', async () => {
@@ -41,7 +48,13 @@ describe('resources', () => {
     const { contents } = await env.client.readResource({ uri: `conversation://${id}/transcript.md` });
     expect(contents[0]!.mimeType).toBe('text/markdown');
     const md = textOf(contents);
-    const positions = ['You are terse.', 'Weather in Paris?', '"city": "Paris"', '18 °C, clear', 'It is 18 °C and clear.'].map((s) => md.indexOf(s));
+    const positions = [
+      'You are terse.',
+      'Weather in Paris?',
+      '"city": "Paris"',
+      '18 °C, clear',
+      'It is 18 °C and clear.',
+    ].map((s) => md.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
@@ -63,7 +76,7 @@ describe('resources', () => {
     }
   });
 
-  it('completes ids from the owner\'s conversations only, matching the prefix literally', async () => {
+  it("completes ids from the owner's conversations only, matching the prefix literally", async () => {
     const ref = { type: 'ref/resource' as const, uri: 'conversation://{id}' };
     const all = await env.client.complete({ ref, argument: { name: 'id', value: id.slice(0, 8) } });
     expect(all.completion.values).toContain(id);
@@ -76,13 +89,18 @@ describe('resources', () => {
     try {
       for (const uri of [`conversation://${id}`, `conversation://${id}/transcript.md`]) {
         const theirs = await other.client.readResource({ uri }).catch((e: Error & { code?: number }) => e);
-        const missing = await other.client.readResource({ uri: uri.replace(id, 'missing-id') }).catch((e: Error & { code?: number }) => e);
+        const missing = await other.client
+          .readResource({ uri: uri.replace(id, 'missing-id') })
+          .catch((e: Error & { code?: number }) => e);
         expect(theirs).toBeInstanceOf(Error);
         expect((theirs as { code?: number }).code).toBe(-32002);
         expect((theirs as Error).message.replace(id, 'X')).toBe((missing as Error).message.replace('missing-id', 'X'));
       }
       expect((await other.client.listResources()).resources).toEqual([]);
-      const completion = await other.client.complete({ ref: { type: 'ref/resource', uri: 'conversation://{id}' }, argument: { name: 'id', value: '' } });
+      const completion = await other.client.complete({
+        ref: { type: 'ref/resource', uri: 'conversation://{id}' },
+        argument: { name: 'id', value: '' },
+      });
       expect(completion.completion.values).toEqual([]);
     } finally {
       await other.close();
@@ -97,7 +115,10 @@ describe('prompts', () => {
   });
 
   it('resume_conversation gives the context window as prompt messages', async () => {
-    const prompt = await env.client.getPrompt({ name: 'resume_conversation', arguments: { conversation_id: id, max_tokens: '4000' } });
+    const prompt = await env.client.getPrompt({
+      name: 'resume_conversation',
+      arguments: { conversation_id: id, max_tokens: '4000' },
+    });
     const texts = prompt.messages.map((m) => `${m.role}: ${m.content.type === 'text' ? m.content.text : ''}`);
     expect(texts[0]).toMatch(/^user: Resuming conversation/);
     expect(texts.slice(1)).toEqual([
@@ -118,8 +139,12 @@ describe('prompts', () => {
   });
 
   it('report an unknown conversation as an error, and refuse a bad max_tokens', async () => {
-    await expect(env.client.getPrompt({ name: 'resume_conversation', arguments: { conversation_id: 'nope' } })).rejects.toThrow(/conversation nope not found/);
-    await expect(env.client.getPrompt({ name: 'resume_conversation', arguments: { conversation_id: id, max_tokens: 'lots' } })).rejects.toThrow(/max_tokens/);
+    await expect(
+      env.client.getPrompt({ name: 'resume_conversation', arguments: { conversation_id: 'nope' } }),
+    ).rejects.toThrow(/conversation nope not found/);
+    await expect(
+      env.client.getPrompt({ name: 'resume_conversation', arguments: { conversation_id: id, max_tokens: 'lots' } }),
+    ).rejects.toThrow(/max_tokens/);
   });
 
   it('leaves summarize_conversation out in read-only mode (set_summary is not there)', async () => {

@@ -1,9 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonTextBytes, jsonTextPrefix, RESPONSE_RESERVE, structuredAndText } from '../../src/history/core/response-budget.js';
+import {
+  jsonTextBytes,
+  jsonTextPrefix,
+  RESPONSE_RESERVE,
+  structuredAndText,
+} from '../../src/history/core/response-budget.js';
 import type { HistoryPageView } from '../../src/history/messages/schemas.js';
-import { conversationBound, conversationLine, messageBlock, messageBound } from '../../src/mcp/tools/render.js';
 import { budgetedResult } from '../../src/mcp/response-guard.js';
+import { conversationBound, conversationLine, messageBlock, messageBound } from '../../src/mcp/tools/render.js';
 import { connect, freshDatabase, setup } from '../support/harness.js';
 
 /**
@@ -20,10 +25,14 @@ afterAll(async () => {
 describe('JSON sizes counted without serializing', () => {
   it('jsonTextBytes is the byte length of JSON.stringify for any string, lone surrogates included', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 50 }), (a, b) => {
-        expect(jsonTextBytes(a)).toBe(wire(a));
-        expect(jsonTextBytes(b + '\u0001"\\\n')).toBe(wire(b + '\u0001"\\\n'));
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.string({ unit: 'grapheme', maxLength: 50 }),
+        (a, b) => {
+          expect(jsonTextBytes(a)).toBe(wire(a));
+          expect(jsonTextBytes(b + '\u0001"\\\n')).toBe(wire(b + '\u0001"\\\n'));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -55,7 +64,13 @@ describe('cheap bounds', () => {
       content: fc.option(text, { nil: null }),
       name: fc.option(text, { nil: undefined }),
       tool_call_id: fc.option(text, { nil: undefined }),
-      tool_calls: fc.option(fc.array(fc.record({ id: text, type: fc.constant('function'), function: fc.record({ name: text, arguments: text }) }), { maxLength: 3 }), { nil: undefined }),
+      tool_calls: fc.option(
+        fc.array(
+          fc.record({ id: text, type: fc.constant('function'), function: fc.record({ name: text, arguments: text }) }),
+          { maxLength: 3 },
+        ),
+        { nil: undefined },
+      ),
       metadata: fc.option(json, { nil: undefined }),
       created_at: text,
     });
@@ -99,7 +114,9 @@ describe('the response guard', () => {
   it('refuses, saying why, a structured result larger than the budget', () => {
     const result = budgetedResult({ content: '\u0001'.repeat(10_000) }, 'x', 40_000);
     expect(result.isError).toBe(true);
-    expect((result.content[0] as { text: string }).text).toMatch(/takes 600\d\d bytes as JSON, over the server's response budget of 40000 bytes/);
+    expect((result.content[0] as { text: string }).text).toMatch(
+      /takes 600\d\d bytes as JSON, over the server's response budget of 40000 bytes/,
+    );
   });
 });
 
@@ -113,16 +130,22 @@ describe('tools within the budget', () => {
     // 6,000 control characters are 36,000 bytes as JSON: stored size is small, the wire size is not.
     const error = await env.callError('append_messages', {
       conversation_id: id,
-      messages: [{ role: 'user', content: 'fine' }, { role: 'user', content: '\u0002'.repeat(6_000) }],
+      messages: [
+        { role: 'user', content: 'fine' },
+        { role: 'user', content: '\u0002'.repeat(6_000) },
+      ],
     });
-    expect(error).toMatch(/message takes 36\d{3} bytes as JSON .*at most 30000 bytes \(server option --max-response-bytes.* at messages\[1\]/);
+    expect(error).toMatch(
+      /message takes 36\d{3} bytes as JSON .*at most 30000 bytes \(server option --max-response-bytes.* at messages\[1\]/,
+    );
     expect((await env.call('get_conversation', { conversation_id: id })).message_count).toBe(0);
   });
 
   it('list_conversations stops at the budget and its cursor continues where it stopped', async () => {
     const env = await setup({ limits: { maxResponseBytes: budget } });
     cleanup.push(() => env.close());
-    for (let i = 0; i < 12; i++) await env.call('create_conversation', { title: `c${i}`, metadata: { blob: '\u0003'.repeat(1000) } });
+    for (let i = 0; i < 12; i++)
+      await env.call('create_conversation', { title: `c${i}`, metadata: { blob: '\u0003'.repeat(1000) } });
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
@@ -155,6 +178,8 @@ describe('tools within the budget', () => {
 
     const tiny = await connect(database, { limits: { maxResponseBytes: RESPONSE_RESERVE + 20_000 } });
     cleanup.push(() => tiny.close());
-    expect(await tiny.callError('get_history', { conversation_id: id })).toMatch(/over the server's response budget of \d+ bytes/);
+    expect(await tiny.callError('get_history', { conversation_id: id })).toMatch(
+      /over the server's response budget of \d+ bytes/,
+    );
   });
 });

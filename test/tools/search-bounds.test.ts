@@ -43,7 +43,10 @@ describe('search_messages: bounded queries', () => {
   it('drops a prefix that another word already implies', async () => {
     const r = await search('kube* kubernetes', { conversation_id: cid });
     expect(r.terms).toEqual(['kubernetes*']); // the last word is a prefix too
-    expect((await search('kube* kubernetes tomorrow', { conversation_id: cid })).terms).toEqual(['kubernetes', 'tomorrow*']);
+    expect((await search('kube* kubernetes tomorrow', { conversation_id: cid })).terms).toEqual([
+      'kubernetes',
+      'tomorrow*',
+    ]);
     expect(r.hits).toHaveLength(1);
   });
 
@@ -52,8 +55,12 @@ describe('search_messages: bounded queries', () => {
     expect(await env.callError('search_messages', { query: words(QUERY_BOUNDS.parts + 1) })).toMatch(
       new RegExp(`query has ${QUERY_BOUNDS.parts + 1} different words and phrases; at most ${QUERY_BOUNDS.parts}`),
     );
-    expect(await env.callError('search_messages', { query: `"${words(QUERY_BOUNDS.words + 1)}"` })).toMatch(/query has 33 words in all; at most 32/);
-    expect(await env.callError('search_messages', { query: words(QUERY_BOUNDS.prefixes + 1, '*') })).toMatch(/query has 5 prefix terms/);
+    expect(await env.callError('search_messages', { query: `"${words(QUERY_BOUNDS.words + 1)}"` })).toMatch(
+      /query has 33 words in all; at most 32/,
+    );
+    expect(await env.callError('search_messages', { query: words(QUERY_BOUNDS.prefixes + 1, '*') })).toMatch(
+      /query has 5 prefix terms/,
+    );
     // At the bounds, a query is searched.
     expect((await search(words(QUERY_BOUNDS.parts))).terms).toHaveLength(QUERY_BOUNDS.parts);
   });
@@ -83,7 +90,11 @@ describe('search index upkeep', () => {
   });
 
   it('a fork gets its own copy of the calls in the index', async () => {
-    const calls = Array.from({ length: 5 }, (_, j) => ({ id: `f${j}`, type: 'function', function: { name: 'f', arguments: `{"k":"forkneedle${j}"}` } }));
+    const calls = Array.from({ length: 5 }, (_, j) => ({
+      id: `f${j}`,
+      type: 'function',
+      function: { name: 'f', arguments: `{"k":"forkneedle${j}"}` },
+    }));
     const id = await conversation([{ role: 'assistant', content: null, tool_calls: calls }]);
     const fork = (await env.call('fork_conversation', { conversation_id: id })).conversation.id;
     expect((await search('forkneedle4', { conversation_id: fork })).hits).toHaveLength(1);

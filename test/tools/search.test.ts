@@ -7,8 +7,8 @@ import { sqliteMigrationsDir } from '../../src/db/migrations.js';
 import { applyMigrations } from '../../src/db/sqlite/migrate.js';
 import type { SearchHitView, SearchResultView } from '../../src/history/search/schemas.js';
 import { testBackend } from '../support/backend.js';
+import { type Connected, connect, openTestDatabase, setup, silentLogger, tempDir } from '../support/harness.js';
 import { expectIndexInSync as indexInSync } from '../support/search-index.js';
-import { connect, type Connected, openTestDatabase, setup, silentLogger, tempDir } from '../support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
 
@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 const expectIndexInSync = (database: Database = env.database) => indexInSync(database);
-const search = (args: Record<string, unknown>, as: Connected = env) => as.call<SearchResultView>('search_messages', args);
+const search = (args: Record<string, unknown>, as: Connected = env) =>
+  as.call<SearchResultView>('search_messages', args);
 async function conversation(title: string, messages: unknown[] = [], as: Connected = env): Promise<string> {
   const id = (await as.call('create_conversation', { title })).conversation.id as string;
   if (messages.length > 0) await as.call('append_messages', { conversation_id: id, messages });
@@ -52,7 +53,10 @@ describe('search_messages: matching', () => {
   it('ignores accents and case, both ways', async () => {
     for (const query of ['cafe', 'CAFÉ', 'café', 'naive', 'NAÏVE louvre']) {
       const r = await search({ query, conversation_id: cid });
-      expect(r.hits.map((h) => h.seq), query).toEqual([1]);
+      expect(
+        r.hits.map((h) => h.seq),
+        query,
+      ).toEqual([1]);
     }
   });
 
@@ -115,7 +119,10 @@ describe('search_messages: filters', () => {
     await new Promise((r) => setTimeout(r, 10));
     await env.call('append_messages', {
       conversation_id: a,
-      messages: [call('f-call-1', 'find', '{"animal":"ocelot"}'), { role: 'tool', tool_call_id: 'f-call-1', content: 'ocelot three' }],
+      messages: [
+        call('f-call-1', 'find', '{"animal":"ocelot"}'),
+        { role: 'tool', tool_call_id: 'f-call-1', content: 'ocelot three' },
+      ],
     });
     b = await conversation('Filters B', [user('ocelot elsewhere')]);
   });
@@ -140,11 +147,17 @@ describe('search_messages: filters', () => {
     expect(later.hits.map((h) => h.seq).sort()).toEqual([3, 4]);
     const earlier = await search({ query: 'ocelot', conversation_id: a, before: firstAt });
     expect(earlier.hits).toEqual([]); // messages 1 and 2 were stored at exactly firstAt
-    const upTo = await search({ query: 'ocelot', conversation_id: a, before: new Date(Date.parse(firstAt) + 1).toISOString() });
+    const upTo = await search({
+      query: 'ocelot',
+      conversation_id: a,
+      before: new Date(Date.parse(firstAt) + 1).toISOString(),
+    });
     expect(upTo.hits.map((h) => h.seq).sort()).toEqual([1, 2]);
     // A bare date is midnight UTC; an offset is honoured.
     expect((await search({ query: 'ocelot', conversation_id: a, after: '2000-01-01' })).hits).toHaveLength(4);
-    expect((await search({ query: 'ocelot', conversation_id: a, before: '2000-01-01T05:00:00+05:00' })).hits).toEqual([]);
+    expect((await search({ query: 'ocelot', conversation_id: a, before: '2000-01-01T05:00:00+05:00' })).hits).toEqual(
+      [],
+    );
   });
 
   it('refuses bad timestamps and an empty range, naming the field', async () => {
@@ -156,7 +169,9 @@ describe('search_messages: filters', () => {
   });
 
   it('an unknown conversation_id is not found', async () => {
-    expect(await env.callError('search_messages', { query: 'ocelot', conversation_id: 'ghost' })).toMatch(/^conversation ghost not found:/);
+    expect(await env.callError('search_messages', { query: 'ocelot', conversation_id: 'ghost' })).toMatch(
+      /^conversation ghost not found:/,
+    );
   });
 });
 
@@ -165,7 +180,9 @@ describe('search_messages: paging', () => {
   beforeAll(async () => {
     cid = await conversation(
       'Paging',
-      Array.from({ length: 25 }, (_, i) => user(`platypus ${'note '.repeat(i % 5)}${i % 3 === 0 ? 'platypus' : ''} #${i}`)),
+      Array.from({ length: 25 }, (_, i) =>
+        user(`platypus ${'note '.repeat(i % 5)}${i % 3 === 0 ? 'platypus' : ''} #${i}`),
+      ),
     );
   });
 
@@ -195,13 +212,24 @@ describe('search_messages: paging', () => {
 
   it('refuses a cursor from another search, and garbage', async () => {
     const first = await search({ query: 'platypus', conversation_id: cid, limit: 5 });
-    expect(await env.callError('search_messages', { query: 'platypus note', conversation_id: cid, cursor: first.next_cursor })).toMatch(
-      /cursor belongs to a different search/,
+    expect(
+      await env.callError('search_messages', {
+        query: 'platypus note',
+        conversation_id: cid,
+        cursor: first.next_cursor,
+      }),
+    ).toMatch(/cursor belongs to a different search/);
+    expect(
+      await env.callError('search_messages', {
+        query: 'platypus',
+        roles: ['user'],
+        conversation_id: cid,
+        cursor: first.next_cursor,
+      }),
+    ).toMatch(/cursor belongs to a different search/);
+    expect(await env.callError('search_messages', { query: 'platypus', cursor: 'not-a-cursor' })).toMatch(
+      /cursor is not valid/,
     );
-    expect(await env.callError('search_messages', { query: 'platypus', roles: ['user'], conversation_id: cid, cursor: first.next_cursor })).toMatch(
-      /cursor belongs to a different search/,
-    );
-    expect(await env.callError('search_messages', { query: 'platypus', cursor: 'not-a-cursor' })).toMatch(/cursor is not valid/);
   });
 });
 
@@ -227,7 +255,10 @@ describe('search_messages: the index follows every write (triggers)', () => {
   it('append adds, delete_conversation (FK cascade) removes', async () => {
     const cid = await conversation('Lifecycle');
     expect((await search({ query: 'axolotl' })).hits).toEqual([]);
-    await env.call('append_messages', { conversation_id: cid, messages: [user('an axolotl appears'), call('l-1', 'axolotl_lookup', '{}')] });
+    await env.call('append_messages', {
+      conversation_id: cid,
+      messages: [user('an axolotl appears'), call('l-1', 'axolotl_lookup', '{}')],
+    });
     expect((await search({ query: 'axolotl' })).hits.map((h) => h.seq).sort()).toEqual([1, 2]);
     await expectIndexInSync();
     await env.call('delete_conversation', { conversation_id: cid });
@@ -236,7 +267,11 @@ describe('search_messages: the index follows every write (triggers)', () => {
   });
 
   it('delete_messages (rewind), fork_conversation and import_conversation', async () => {
-    const cid = await conversation('Branches', [user('capybara first'), user('capybara second'), user('capybara third')]);
+    const cid = await conversation('Branches', [
+      user('capybara first'),
+      user('capybara second'),
+      user('capybara third'),
+    ]);
     await env.call('delete_messages', { conversation_id: cid, from_seq: 2 });
     expect((await search({ query: 'capybara' })).hits.map((h) => h.seq)).toEqual([1]);
     const fork = (await env.call('fork_conversation', { conversation_id: cid })).conversation.id;
@@ -270,7 +305,9 @@ describe('search_messages: the index follows every write (triggers)', () => {
       // A database at the first migration only, with data in it.
       const onlyInit = join(tmp.dir, 'migrations');
       mkdirSync(onlyInit);
-      cpSync(join(sqliteMigrationsDir(), '20261122000000_init'), join(onlyInit, '20261122000000_init'), { recursive: true });
+      cpSync(join(sqliteMigrationsDir(), '20261122000000_init'), join(onlyInit, '20261122000000_init'), {
+        recursive: true,
+      });
       const path = join(tmp.dir, 'old.db');
       const conn = await new PrismaBetterSqlite3({ url: `file:${path}` }).connect();
       await applyMigrations(conn, onlyInit, silentLogger);
@@ -293,7 +330,9 @@ describe('search_messages: the index follows every write (triggers)', () => {
           ['old-1', 1],
           ['old-2', 2],
         ]);
-        expect((await api.call<SearchResultView>('search_messages', { query: 'bury bone' })).hits.map((h) => h.message_id)).toEqual(['old-2']);
+        expect(
+          (await api.call<SearchResultView>('search_messages', { query: 'bury bone' })).hits.map((h) => h.message_id),
+        ).toEqual(['old-2']);
         await expectIndexInSync(upgraded);
       } finally {
         await api.close();
@@ -310,12 +349,65 @@ describe('search_messages: anything a person can type is a query', () => {
     `Robert'); DROP TABLE messages; -- said the "quoted" C:\\temp\\file.txt content:foo NEAR(a b) AND OR NOT ^start ` +
     `100% _under_ 😀 emoji café -minus foo-bar 日本語のテキスト`;
   const HOSTILE: string[] = [
-    '"', '""', '"""', '"unbalanced', 'unbalanced"', '"foo" "bar', '(', ')', '((foo)', 'foo)', ')(*&^%$#@!',
-    '*', '**', 'foo*bar', '-', '-foo', 'foo -bar', '+foo', 'NEAR', 'NEAR(foo bar, 2)', 'foo NEAR bar', 'foo NEAR/3 bar',
-    'AND', 'OR', 'NOT', 'foo AND', 'OR foo', 'foo NOT bar', 'foo OR bar AND NOT baz', 'content:foo', 'calls:foo',
-    '{content calls}: foo', ':', 'foo:', '^foo', 'foo^', "'; DROP TABLE messages; --", "Robert'); DROP TABLE messages;--",
-    '1 OR 1=1', "' OR ''='", '$1 ? ?1 :name @p', '😀', '👍🏽 great', '\\', '\\\\"', '%', '_', "''", '[]{}<>', 'a\u0000b',
-    '\tfoo\r\n', '\u202Eevil', 'cafe\u0301', '日本語', 'x'.repeat(1000), 'word '.repeat(200), 'a '.repeat(500), '" '.repeat(500), '(('.repeat(500),
+    '"',
+    '""',
+    '"""',
+    '"unbalanced',
+    'unbalanced"',
+    '"foo" "bar',
+    '(',
+    ')',
+    '((foo)',
+    'foo)',
+    ')(*&^%$#@!',
+    '*',
+    '**',
+    'foo*bar',
+    '-',
+    '-foo',
+    'foo -bar',
+    '+foo',
+    'NEAR',
+    'NEAR(foo bar, 2)',
+    'foo NEAR bar',
+    'foo NEAR/3 bar',
+    'AND',
+    'OR',
+    'NOT',
+    'foo AND',
+    'OR foo',
+    'foo NOT bar',
+    'foo OR bar AND NOT baz',
+    'content:foo',
+    'calls:foo',
+    '{content calls}: foo',
+    ':',
+    'foo:',
+    '^foo',
+    'foo^',
+    "'; DROP TABLE messages; --",
+    "Robert'); DROP TABLE messages;--",
+    '1 OR 1=1',
+    "' OR ''='",
+    '$1 ? ?1 :name @p',
+    '😀',
+    '👍🏽 great',
+    '\\',
+    '\\\\"',
+    '%',
+    '_',
+    "''",
+    '[]{}<>',
+    'a\u0000b',
+    '\tfoo\r\n',
+    '\u202Eevil',
+    'cafe\u0301',
+    '日本語',
+    'x'.repeat(1000),
+    'word '.repeat(200),
+    'a '.repeat(500),
+    '" '.repeat(500),
+    '(('.repeat(500),
   ];
 
   let cid: string;
@@ -362,7 +454,9 @@ describe('search_messages: anything a person can type is a query', () => {
     for (const query of ['', ' ', '\t\n  ']) {
       expect(await env.callError('search_messages', { query })).toMatch(/must not be empty or only whitespace.*query/s);
     }
-    expect(await env.callError('search_messages', { query: 'x'.repeat(1001) })).toMatch(/at most 1000 characters.*query/s);
+    expect(await env.callError('search_messages', { query: 'x'.repeat(1001) })).toMatch(
+      /at most 1000 characters.*query/s,
+    );
     expect(await env.callError('search_messages', { query: 'bad \uD800 surrogate' })).toMatch(/query/);
     expect(await env.callError('search_messages', {})).toMatch(/query/);
   });
@@ -373,7 +467,15 @@ describe('list_conversations: query filter', () => {
     r.conversations.map((c) => c.title ?? c.key ?? '(untitled, no key)');
 
   beforeAll(async () => {
-    for (const title of ['Done 100% of it', 'Done 100 of it', 'the snake_case name', 'the snakeXcase name', 'back\\slash', 'backslash', 'Mixed CASE Title']) {
+    for (const title of [
+      'Done 100% of it',
+      'Done 100 of it',
+      'the snake_case name',
+      'the snakeXcase name',
+      'back\\slash',
+      'backslash',
+      'Mixed CASE Title',
+    ]) {
       await env.call('create_conversation', { title });
     }
     await env.call('create_conversation', { key: 'KeyOnly-123' });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EARLIEST_INSTANT, LATEST_INSTANT } from '../../src/history/core/timestamps.js';
-import { connect, type Connected, freshDatabase } from '../support/harness.js';
+import { type Connected, connect, freshDatabase } from '../support/harness.js';
 
 /**
  * Timestamps from outside (import data, search filters, cursors) are either refused naming
@@ -31,7 +31,8 @@ afterAll(async () => {
   await target?.close();
 });
 
-const RANGE = /must be between 0001-01-01T00:00:00\.000Z and 9999-12-31T23:59:59\.999Z \(UTC, after applying its offset\)/;
+const RANGE =
+  /must be between 0001-01-01T00:00:00\.000Z and 9999-12-31T23:59:59\.999Z \(UTC, after applying its offset\)/;
 
 function doc(conversation: { created_at?: string; updated_at?: string }, messageTimes: string[]) {
   return {
@@ -67,19 +68,26 @@ describe('timestamps the store cannot keep are refused, naming the field', () =>
     }
     expect((await api.call('list_conversations', {})).conversations).toEqual([]);
     // Not ISO-8601 at all: the other message, naming the field too.
-    expect(await api.callError('import_conversation', { format: 'json', data: doc({ updated_at: 'yesterday' }, []) })).toBe(
-      'updated_at must be an ISO-8601 timestamp at data.conversation.updated_at',
-    );
+    expect(
+      await api.callError('import_conversation', { format: 'json', data: doc({ updated_at: 'yesterday' }, []) }),
+    ).toBe('updated_at must be an ISO-8601 timestamp at data.conversation.updated_at');
   });
 
   it('search_messages after / before', async () => {
     const api = await client(source);
     for (const bad of [...outside, '0000-01-01']) {
-      expect(await api.callError('search_messages', { query: 'm0', after: bad })).toMatch(new RegExp(`timestamp ${RANGE.source}.* at after`));
-      expect(await api.callError('search_messages', { query: 'm0', before: bad })).toMatch(/timestamp must be between .* at before/);
+      expect(await api.callError('search_messages', { query: 'm0', after: bad })).toMatch(
+        new RegExp(`timestamp ${RANGE.source}.* at after`),
+      );
+      expect(await api.callError('search_messages', { query: 'm0', before: bad })).toMatch(
+        /timestamp must be between .* at before/,
+      );
     }
     // The ends of the range are accepted, and filter as instants.
-    await api.call('import_conversation', { format: 'json', data: doc({}, ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z']) });
+    await api.call('import_conversation', {
+      format: 'json',
+      data: doc({}, ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z']),
+    });
     const hits = async (args: Record<string, unknown>) =>
       (await api.call('search_messages', args)).hits.map((h: { created_at: string }) => h.created_at);
     expect(await hits({ query: 'm0', after: '0001-01-01' })).toEqual([]);
@@ -128,7 +136,10 @@ const timestamp = fc
   .map(([wall, minutes, millis]) => {
     const base = wall.toISOString().slice(0, millis || wall.getUTCMilliseconds() !== 0 ? 23 : 19);
     const abs = Math.abs(minutes);
-    const offset = minutes === 0 ? 'Z' : `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+    const offset =
+      minutes === 0
+        ? 'Z'
+        : `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
     const text = base + offset;
     const at = new Date(text);
     return { text, at, storable: at >= EARLIEST_INSTANT && at <= LATEST_INSTANT };
@@ -160,7 +171,11 @@ async function exportJson(api: Connected, id: string) {
   let data: any;
   let cursor: string | undefined;
   do {
-    const page = await api.call('export_conversation', { conversation_id: id, format: 'json', ...(cursor && { cursor }) });
+    const page = await api.call('export_conversation', {
+      conversation_id: id,
+      format: 'json',
+      ...(cursor && { cursor }),
+    });
     data = page.data;
     messages.push(...page.data.messages);
     cursor = page.next_cursor ?? undefined;
@@ -169,13 +184,18 @@ async function exportJson(api: Connected, id: string) {
 }
 
 describe('an accepted timestamp survives every other tool', () => {
-  it('import → list_conversations and resources/list paging → export json → import, in time order', { timeout: 120_000 }, async () => {
+  it('import → list_conversations and resources/list paging → export json → import, in time order', {
+    timeout: 120_000,
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(conversationDoc, { minLength: 1, maxLength: 5 }), async (docs) => {
         const api = await client(source);
         const imported = new Map<string, (typeof docs)[number]>();
         for (const d of docs) {
-          const data = doc({ created_at: d.created.text, updated_at: d.updated.text }, d.messages.map((m) => m.text));
+          const data = doc(
+            { created_at: d.created.text, updated_at: d.updated.text },
+            d.messages.map((m) => m.text),
+          );
           const fields: Array<[string, { storable: boolean }]> = [
             ['data.conversation.created_at', d.created],
             ['data.conversation.updated_at', d.updated],
@@ -206,9 +226,13 @@ describe('an accepted timestamp survives every other tool', () => {
         for (const [i, page] of pages.entries()) {
           if (page.next === null) continue;
           const rest = await api.client.listResources({ cursor: page.next });
-          expect(rest.resources.map((r) => r.uri.slice('conversation://'.length))).toEqual(pages.slice(i + 1).flatMap((p) => p.ids));
+          expect(rest.resources.map((r) => r.uri.slice('conversation://'.length))).toEqual(
+            pages.slice(i + 1).flatMap((p) => p.ids),
+          );
         }
-        expect((await api.client.listResources()).resources.map((r) => r.uri.slice('conversation://'.length))).toEqual(ids);
+        expect((await api.client.listResources()).resources.map((r) => r.uri.slice('conversation://'.length))).toEqual(
+          ids,
+        );
 
         // export json → import elsewhere → export: the same timestamps.
         const elsewhere = await client(target);
@@ -216,7 +240,9 @@ describe('an accepted timestamp survives every other tool', () => {
           const exported = await exportJson(api, id);
           const d = imported.get(id)!;
           expect(exported.conversation.created_at).toBe(d.created.at.toISOString());
-          expect(exported.messages.map((m: { created_at: string }) => m.created_at)).toEqual(d.messages.map((m) => m.at.toISOString()));
+          expect(exported.messages.map((m: { created_at: string }) => m.created_at)).toEqual(
+            d.messages.map((m) => m.at.toISOString()),
+          );
           const copy = await elsewhere.call('import_conversation', { format: 'json', data: exported });
           expect(await exportJson(elsewhere, copy.id)).toEqual(exported);
         }
@@ -225,9 +251,16 @@ describe('an accepted timestamp survives every other tool', () => {
     );
   });
 
-  it('resources/list pages through more than one page of conversations at the ends of the range', { timeout: 120_000 }, async () => {
+  it('resources/list pages through more than one page of conversations at the ends of the range', {
+    timeout: 120_000,
+  }, async () => {
     const api = await client(source);
-    const ends = ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '9999-12-31T09:59:59.999-14:00', '0001-01-01T13:59:00+13:59'];
+    const ends = [
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999Z',
+      '9999-12-31T09:59:59.999-14:00',
+      '0001-01-01T13:59:00+13:59',
+    ];
     for (let i = 0; i < 55; i++) {
       const at = ends[i % ends.length]!;
       await api.call('import_conversation', { format: 'json', data: doc({ created_at: at, updated_at: at }, [at]) });
@@ -243,8 +276,6 @@ describe('an accepted timestamp survives every other tool', () => {
     } while (cursor !== undefined);
     expect(pages).toBe(2);
     expect(new Set(seen).size).toBe(55);
-    expect(seen).toEqual(
-      (await walkList(api)).flatMap((p) => p.ids).map((id) => `conversation://${id}`),
-    );
+    expect(seen).toEqual((await walkList(api)).flatMap((p) => p.ids).map((id) => `conversation://${id}`));
   });
 });

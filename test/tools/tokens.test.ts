@@ -45,7 +45,8 @@ describe('TokenStore', () => {
   it('lists without secrets or hashes, optionally by owner', async () => {
     const all = await tokens.list();
     expect(all.length).toBeGreaterThanOrEqual(2);
-    for (const t of all) expect(Object.keys(t).sort()).toEqual(['createdAt', 'id', 'name', 'owner', 'revokedAt', 'service']);
+    for (const t of all)
+      expect(Object.keys(t).sort()).toEqual(['createdAt', 'id', 'name', 'owner', 'revokedAt', 'service']);
     expect((await tokens.list({ owner: 'bob' })).map((t) => t.owner)).toEqual(['bob']);
   });
 

@@ -49,7 +49,14 @@ describe('tool surface', () => {
     const destructive = tools.filter((t) => t.annotations?.destructiveHint).map((t) => t.name);
     expect(destructive).toEqual(['delete_conversation', 'delete_messages']);
     const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name);
-    expect(readOnly).toEqual(['get_conversation', 'list_conversations', 'get_history', 'search_messages', 'get_context', 'export_conversation']);
+    expect(readOnly).toEqual([
+      'get_conversation',
+      'list_conversations',
+      'get_history',
+      'search_messages',
+      'get_context',
+      'export_conversation',
+    ]);
   });
 
   it('answers with both structuredContent and a text rendering carrying the content', async () => {
@@ -58,7 +65,11 @@ describe('tool surface', () => {
       conversation_id: conversation.id,
       messages: [
         { role: 'user', content: 'What is the weather?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'w1', type: 'function', function: { name: 'weather', arguments: '{"q":1}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'w1', type: 'function', function: { name: 'weather', arguments: '{"q":1}' } }],
+        },
       ],
     });
     const result = await env.callRaw('get_history', { conversation_id: conversation.id });
@@ -78,11 +89,19 @@ describe('internal faults', () => {
       await broken.database.db.$executeRawUnsafe('DROP TABLE tool_calls');
       const result = await broken.callRaw('append_messages', {
         conversation_id: conversation.id,
-        messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }],
+        messages: [
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
+          },
+        ],
       });
       expect(result.isError).toBe(true);
       const text = result.content[0]!.type === 'text' ? result.content[0]!.text : '';
-      expect(text).toBe('Internal error in append_messages; nothing was changed. Try again; if it persists, check the server log.');
+      expect(text).toBe(
+        'Internal error in append_messages; nothing was changed. Try again; if it persists, check the server log.',
+      );
       // Atomic: the seq reservation of the failed append was rolled back.
       expect((await broken.call('get_conversation', { conversation_id: conversation.id })).message_count).toBe(0);
     } finally {
@@ -101,7 +120,10 @@ describe('read-only mode', () => {
       expect(tools.map((t) => t.name)).toEqual(expected);
       expect(expected).toContain('get_history');
       expect(expected).not.toContain('append_messages');
-      const attempt = await readOnly.callRaw('append_messages', { conversation_id: 'x', messages: [{ role: 'user', content: 'x' }] });
+      const attempt = await readOnly.callRaw('append_messages', {
+        conversation_id: 'x',
+        messages: [{ role: 'user', content: 'x' }],
+      });
       expect(attempt.isError).toBe(true);
       expect(JSON.stringify(attempt.content)).toMatch(/append_messages not found/);
       expect(await readOnly.database.db.message.count()).toBe(0);

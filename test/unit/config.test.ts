@@ -26,16 +26,24 @@ describe('configuration', () => {
     for (const url of ['postgresql://u:p@db:5432/h', 'postgres://u@db/h']) {
       expect(loadConfig({}, { DATABASE_URL: url }).database).toEqual({ provider: 'postgresql', url });
     }
-    expect(describeDatabase({ provider: 'postgresql', url: 'postgresql://u:secret@db:5432/h' })).toBe('postgresql://u:***@db:5432/h');
+    expect(describeDatabase({ provider: 'postgresql', url: 'postgresql://u:secret@db:5432/h' })).toBe(
+      'postgresql://u:***@db:5432/h',
+    );
   });
 
   it('refuses a DATABASE_URL it cannot serve, saying what to use', () => {
-    expect(() => loadConfig({}, { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL has "mysql:".*postgresql:\/\/.*file:PATH/);
+    expect(() => loadConfig({}, { DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL has "mysql:".*postgresql:\/\/.*file:PATH/,
+    );
   });
 
   it('flags win over env for owner, log level and limits', () => {
     const env = { CHAT_HISTORY_OWNER: 'env-owner', LOG_LEVEL: 'warn', CHAT_HISTORY_MAX_CONTENT_BYTES: '500' };
-    expect(loadConfig({}, env)).toMatchObject({ owner: 'env-owner', logLevel: 'warn', limits: { maxContentBytes: 500 } });
+    expect(loadConfig({}, env)).toMatchObject({
+      owner: 'env-owner',
+      logLevel: 'warn',
+      limits: { maxContentBytes: 500 },
+    });
     expect(loadConfig({ owner: 'flag-owner', logLevel: 'debug', maxContentBytes: '700' }, env)).toMatchObject({
       owner: 'flag-owner',
       logLevel: 'debug',
@@ -45,7 +53,9 @@ describe('configuration', () => {
 
   it('names the flag and env var of a bad value', () => {
     expect(() => loadConfig({ maxMessagesPerCall: 'lots' }, {})).toThrow(ConfigError);
-    expect(() => loadConfig({ maxMessagesPerCall: 'lots' }, {})).toThrow(/--max-messages-per-call \/ CHAT_HISTORY_MAX_MESSAGES_PER_CALL/);
+    expect(() => loadConfig({ maxMessagesPerCall: 'lots' }, {})).toThrow(
+      /--max-messages-per-call \/ CHAT_HISTORY_MAX_MESSAGES_PER_CALL/,
+    );
     expect(() => loadConfig({}, { LOG_LEVEL: 'loud' })).toThrow(/--log-level \/ LOG_LEVEL/);
     expect(() => loadConfig({ owner: '  ' }, {})).toThrow(/--owner/);
   });
@@ -53,11 +63,19 @@ describe('configuration', () => {
 
 describe('default database location', () => {
   it('follows each platform convention', () => {
-    expect(defaultDatabasePath({ XDG_DATA_HOME: '/xdg' }, 'linux', '/home/u')).toBe(join('/xdg', 'chat-history-mcp', 'history.db'));
-    expect(defaultDatabasePath({}, 'linux', '/home/u')).toBe(join('/home/u', '.local', 'share', 'chat-history-mcp', 'history.db'));
+    expect(defaultDatabasePath({ XDG_DATA_HOME: '/xdg' }, 'linux', '/home/u')).toBe(
+      join('/xdg', 'chat-history-mcp', 'history.db'),
+    );
+    expect(defaultDatabasePath({}, 'linux', '/home/u')).toBe(
+      join('/home/u', '.local', 'share', 'chat-history-mcp', 'history.db'),
+    );
     // A relative XDG_DATA_HOME is invalid per the spec and ignored.
-    expect(defaultDatabasePath({ XDG_DATA_HOME: 'rel' }, 'linux', '/home/u')).toBe(join('/home/u', '.local', 'share', 'chat-history-mcp', 'history.db'));
-    expect(defaultDatabasePath({}, 'darwin', '/Users/u')).toBe(join('/Users/u', 'Library', 'Application Support', 'chat-history-mcp', 'history.db'));
+    expect(defaultDatabasePath({ XDG_DATA_HOME: 'rel' }, 'linux', '/home/u')).toBe(
+      join('/home/u', '.local', 'share', 'chat-history-mcp', 'history.db'),
+    );
+    expect(defaultDatabasePath({}, 'darwin', '/Users/u')).toBe(
+      join('/Users/u', 'Library', 'Application Support', 'chat-history-mcp', 'history.db'),
+    );
     expect(defaultDatabasePath({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe(
       join('C:\\Users\\u\\AppData\\Roaming', 'chat-history-mcp', 'history.db'),
     );
@@ -73,7 +91,9 @@ describe('start-up against an unusable PostgreSQL', () => {
       timeout: 30_000,
     });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^chat-history-mcp: cannot connect to PostgreSQL at postgresql:\/\/app:\*\*\*@127\.0\.0\.1:1\/history: .*ECONNREFUSED/);
+    expect(r.stderr.trim()).toMatch(
+      /^chat-history-mcp: cannot connect to PostgreSQL at postgresql:\/\/app:\*\*\*@127\.0\.0\.1:1\/history: .*ECONNREFUSED/,
+    );
     expect(r.stderr).not.toContain('s3cret');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });

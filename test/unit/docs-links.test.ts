@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -91,14 +91,20 @@ function problem(link: Link): string | undefined {
 
 describe('documentation links', () => {
   it('slugs headings as GitHub does', () => {
-    expect(slug('search_messages (and the `list_conversations` `query` filter)')).toBe('search_messages-and-the-list_conversations-query-filter');
-    expect(slug('Results (2 cores, Node 20, `npm run bench`, 2026-11-22)')).toBe('results-2-cores-node-20-npm-run-bench-2026-11-22');
+    expect(slug('search_messages (and the `list_conversations` `query` filter)')).toBe(
+      'search_messages-and-the-list_conversations-query-filter',
+    );
+    expect(slug('Results (2 cores, Node 20, `npm run bench`, 2026-11-22)')).toBe(
+      'results-2-cores-node-20-npm-run-bench-2026-11-22',
+    );
     expect(slug('Tool snapshot and docs/tools.md')).toBe('tool-snapshot-and-docstoolsmd');
     expect(slug('Stateless, and what that costs')).toBe('stateless-and-what-that-costs');
   });
 
   it('covers the README, CONTRIBUTING.md and every page in docs/', () => {
-    expect(pages.map((p) => relative(root, p))).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/tools.md']));
+    expect(pages.map((p) => relative(root, p))).toEqual(
+      expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/tools.md']),
+    );
   });
 
   it('every relative link and #anchor resolves', () => {

@@ -5,7 +5,9 @@ const terms = (...parts: Array<[string, boolean]>) => snippetTerms(parts.map(([t
 
 describe('search snippets', () => {
   it('marks whole-word matches case- and accent-insensitively', () => {
-    expect(makeSnippet('Le Café de Paris, cafe au lait', terms(['cafe', false]))).toBe('Le «Café» de Paris, «cafe» au lait');
+    expect(makeSnippet('Le Café de Paris, cafe au lait', terms(['cafe', false]))).toBe(
+      'Le «Café» de Paris, «cafe» au lait',
+    );
     expect(makeSnippet('cafeteria', terms(['cafe', false]))).toBe('cafeteria');
   });
 

@@ -14,7 +14,7 @@ function fakes() {
 }
 
 describe('ServerPool', () => {
-  it('reuses an idle server of the same owner, never another owner\'s', () => {
+  it("reuses an idle server of the same owner, never another owner's", () => {
     const { built, build } = fakes();
     const pool = new ServerPool({ build });
     const a = pool.acquire('alice');

@@ -5,7 +5,11 @@ import { idAtEnd, LineBuffer } from '../../src/transports/stdio-lines.js';
 function reader(max: number) {
   const oversized: Array<[number, string | number | null]> = [];
   const unreadable: unknown[] = [];
-  const buffer = new LineBuffer(max, (v) => unreadable.push(v), (bytes, tail) => oversized.push([bytes, idAtEnd(tail)]));
+  const buffer = new LineBuffer(
+    max,
+    (v) => unreadable.push(v),
+    (bytes, tail) => oversized.push([bytes, idAtEnd(tail)]),
+  );
   const read = () => {
     const out: unknown[] = [];
     for (;;) {

@@ -17,9 +17,51 @@ const sum = (text: string) => [...pieces(text)].reduce((n, p) => n + count(p.tex
 
 /** Ordinary text: words, numbers, punctuation, whitespace of every kind, CJK, emoji, accents. */
 const token = fc.constantFrom(
-  'the', ' quick', 'Brown', 'FOX', "don't", "it's", ' 12', '345678', '3.14', ',', '.', '!', '?', '...', ' - ', '—',
-  '\n', '\n\n', '\r\n', '\t', '    ', ' ', '  ', '(', ')', '{"a":1}', '[]', '/', '//', 'https://example.com/a?b=c',
-  '漢字', '。', '、', 'かな', 'Ünïcödé', 'é', 'e\u0301', '😀', '👍🏽', '𝐀𝐁', 'Ωμέγα', 'مرحبا', '<|endoftext|>', "'s", 'x²',
+  'the',
+  ' quick',
+  'Brown',
+  'FOX',
+  "don't",
+  "it's",
+  ' 12',
+  '345678',
+  '3.14',
+  ',',
+  '.',
+  '!',
+  '?',
+  '...',
+  ' - ',
+  '—',
+  '\n',
+  '\n\n',
+  '\r\n',
+  '\t',
+  '    ',
+  ' ',
+  '  ',
+  '(',
+  ')',
+  '{"a":1}',
+  '[]',
+  '/',
+  '//',
+  'https://example.com/a?b=c',
+  '漢字',
+  '。',
+  '、',
+  'かな',
+  'Ünïcödé',
+  'é',
+  'e\u0301',
+  '😀',
+  '👍🏽',
+  '𝐀𝐁',
+  'Ωμέγα',
+  'مرحبا',
+  '<|endoftext|>',
+  "'s",
+  'x²',
 );
 const ordinaryText = fc.array(token, { minLength: 0, maxLength: 4000 }).map((parts) => parts.join(''));
 
@@ -62,7 +104,9 @@ describe('pieces', () => {
       expect(Math.max(...sliced.map((p) => p.text.length)), name).toBeLessThanOrEqual(SLICE);
       const exact = count(run);
       const estimate = sum(run);
-      expect(Math.abs(estimate - exact), `${name}: ${estimate} vs ${exact}`).toBeLessThanOrEqual(Math.max(2, exact * 0.05) + run.length / SLICE);
+      expect(Math.abs(estimate - exact), `${name}: ${estimate} vs ${exact}`).toBeLessThanOrEqual(
+        Math.max(2, exact * 0.05) + run.length / SLICE,
+      );
     }
   });
 
@@ -75,7 +119,11 @@ describe('pieces', () => {
 describe('TokenMeter', () => {
   it('agrees with whole-text counting on ordinary messages and says when it estimated', async () => {
     const meter = new TokenMeter(count);
-    const message = { role: 'assistant', content: 'Hello, world. '.repeat(500), tool_calls: [{ id: 'c1', function: { name: 'f', arguments: '{"x": 1}' } }] };
+    const message = {
+      role: 'assistant',
+      content: 'Hello, world. '.repeat(500),
+      tool_calls: [{ id: 'c1', function: { name: 'f', arguments: '{"x": 1}' } }],
+    };
     const whole = 3 + count('assistant') + count(message.content) + 3 + count('c1') + count('f') + count('{"x": 1}');
     expect(await meter.message(message)).toBe(whole);
     expect(meter.estimated).toBe(false);

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SNAPSHOT, TOOLS_DOC, TOOLS_END, TOOLS_START, readSnapshot, renderTools, root, updateDoc } from '../../scripts/tools-doc.js';
+import {
+  readSnapshot,
+  renderTools,
+  root,
+  SNAPSHOT,
+  TOOLS_DOC,
+  TOOLS_END,
+  TOOLS_START,
+  updateDoc,
+} from '../../scripts/tools-doc.js';
 
 /**
  * docs/tools.md's parameter reference is generated from the reviewed listTools() snapshot
@@ -50,7 +59,11 @@ describe("the README's tools table", () => {
     const rows = [...readme.matchAll(/^\| `([a-z_]+)` \| .* \| ([a-z, -]+) \|$/gm)].map((m) => [m[1], m[2]]);
     const expected = tools.map((t) => {
       const a = t.annotations ?? {};
-      const kind = [a.readOnlyHint ? 'read-only' : 'write', ...(a.destructiveHint ? ['destructive'] : []), ...(a.idempotentHint ? ['idempotent'] : [])];
+      const kind = [
+        a.readOnlyHint ? 'read-only' : 'write',
+        ...(a.destructiveHint ? ['destructive'] : []),
+        ...(a.idempotentHint ? ['idempotent'] : []),
+      ];
       return [t.name, kind.join(', ')];
     });
     expect(rows).toEqual(expected);

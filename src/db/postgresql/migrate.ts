@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../../logger.js';
 import { describeDatabase } from '../describe.js';
-import { DatabaseStartError } from '../start-error.js';
 import { type Migration, readMigrations, warnAboutUnknown } from '../migrations.js';
+import { DatabaseStartError } from '../start-error.js';
 
 /**
  * Applies prisma/postgresql/migrations at start, recorded in `_prisma_migrations` as
@@ -62,13 +62,21 @@ export async function applyPostgresMigrations(url: string, dir: string, logger: 
  * The migrations of `dir` the database has not had, found without writing anything (the
  * check a read-only start makes instead of migrating).
  */
-export async function pendingPostgresMigrations(url: string, dir: string): Promise<{ pending: string[]; initialised: boolean }> {
+export async function pendingPostgresMigrations(
+  url: string,
+  dir: string,
+): Promise<{ pending: string[]; initialised: boolean }> {
   const migrations = readMigrations(dir);
   const client = await connect(url);
   try {
-    const { rows } = await client.query<{ tracked: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS tracked`);
+    const { rows } = await client.query<{ tracked: boolean }>(
+      `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS tracked`,
+    );
     const applied = rows[0]?.tracked === true ? await appliedMigrations(client) : new Map<string, string>();
-    return { pending: migrations.map((m) => m.name).filter((name) => !applied.has(name)), initialised: applied.size > 0 };
+    return {
+      pending: migrations.map((m) => m.name).filter((name) => !applied.has(name)),
+      initialised: applied.size > 0,
+    };
   } finally {
     await client.end();
   }
@@ -80,7 +88,10 @@ async function connect(url: string): Promise<pg.Client> {
     await client.connect();
     return client;
   } catch (err) {
-    throw new DatabaseStartError(`cannot connect to PostgreSQL at ${describeDatabase({ provider: 'postgresql', url })}: ${(err as Error).message}`, { cause: err });
+    throw new DatabaseStartError(
+      `cannot connect to PostgreSQL at ${describeDatabase({ provider: 'postgresql', url })}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -119,11 +130,14 @@ async function applyOne(client: pg.Client, m: Migration): Promise<boolean> {
       );
       // No parameters: the simple query protocol, which runs a script of many statements.
       await client.query(m.sql);
-      await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+      await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
+        id,
+      ]);
       return true;
     });
   } catch (err) {
-    throw new DatabaseStartError(`migration ${m.name} failed and was rolled back: ${(err as Error).message}`, { cause: err });
+    throw new DatabaseStartError(`migration ${m.name} failed and was rolled back: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
-

@@ -1,12 +1,12 @@
-import { postgresDialect } from './dialect.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/postgresql/client.js';
 import type { Logger } from '../../logger.js';
-import type { Database, HistoryDb } from '../types.js';
 import { describeDatabase } from '../describe.js';
-import { applyPostgresMigrations, pendingPostgresMigrations } from './migrate.js';
 import { postgresMigrationsDir, upgradeRefusal } from '../migrations.js';
 import { DatabaseStartError } from '../start-error.js';
+import type { Database, HistoryDb } from '../types.js';
+import { postgresDialect } from './dialect.js';
+import { applyPostgresMigrations, pendingPostgresMigrations } from './migrate.js';
 
 export interface OpenPostgresOptions {
   /** postgresql://user:password@host:port/database?… (node-postgres connection string). */

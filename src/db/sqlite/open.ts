@@ -1,11 +1,11 @@
-import { sqliteDialect } from './dialect.js';
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '../../generated/sqlite/client.js';
 import type { Logger } from '../../logger.js';
-import type { Database } from '../types.js';
 import { sqliteMigrationsDir, upgradeRefusal } from '../migrations.js';
+import type { Database } from '../types.js';
+import { sqliteDialect } from './dialect.js';
 import { applyMigrations } from './migrate.js';
 import { prepareReadOnly } from './read-only.js';
 import { serialized } from './serial.js';
@@ -44,10 +44,14 @@ async function openReadWrite(options: OpenSqliteOptions): Promise<Database> {
   // SQLite opens a file it may not write read-only without a word, and every write would
   // fail later, one tool call at a time: say so now.
   if (!existsSync(options.path) && !writable(dirname(options.path))) {
-    throw new SqliteStartProblem(`this user may not create files in its folder ${dirname(options.path)}: choose another path, or change the folder's permissions`);
+    throw new SqliteStartProblem(
+      `this user may not create files in its folder ${dirname(options.path)}: choose another path, or change the folder's permissions`,
+    );
   }
   if (existsSync(options.path) && !writable(options.path)) {
-    throw new SqliteStartProblem('it is read-only for this user: start with --read-only to only read it, or make it writable');
+    throw new SqliteStartProblem(
+      'it is read-only for this user: start with --read-only to only read it, or make it writable',
+    );
   }
   const adapter = new PrismaBetterSqlite3({ url: `file:${options.path}`, timeout: options.busyTimeoutMs });
 
@@ -75,7 +79,12 @@ async function openReadOnly(options: OpenSqliteOptions): Promise<Database> {
   try {
     if (file.pending.length > 0) {
       // export: bring the file up to date first when this user may write it (as a start would).
-      if (options.upgradeIfWritable === true && !file.snapshot && writable(options.path) && writable(dirname(options.path))) {
+      if (
+        options.upgradeIfWritable === true &&
+        !file.snapshot &&
+        writable(options.path) &&
+        writable(dirname(options.path))
+      ) {
         file.release();
         return await openReadWrite(options);
       }
@@ -87,7 +96,12 @@ async function openReadOnly(options: OpenSqliteOptions): Promise<Database> {
         'the database folder is not writable and SQLite cannot read this WAL database in place: reading a copy made now (later changes are not seen)',
       );
     }
-    const adapter = new PrismaBetterSqlite3({ url: `file:${file.path}`, timeout: options.busyTimeoutMs, readonly: true, fileMustExist: true });
+    const adapter = new PrismaBetterSqlite3({
+      url: `file:${file.path}`,
+      timeout: options.busyTimeoutMs,
+      readonly: true,
+      fileMustExist: true,
+    });
     // One connection here too: a read transaction must not take in another request's statements.
     const db = new PrismaClient({ adapter: serialized(adapter) });
     await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');

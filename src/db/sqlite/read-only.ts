@@ -35,7 +35,9 @@ const NEEDS_SNAPSHOT = /^SQLITE_(READONLY_DIRECTORY|READONLY_CANTINIT|CANTOPEN)/
 
 export function prepareReadOnly(path: string, busyTimeoutMs: number): ReadOnlyFile {
   if (!existsSync(path)) {
-    throw new SqliteStartProblem('there is no database file there, and a read-only start never creates one: check the path, or start once without --read-only');
+    throw new SqliteStartProblem(
+      'there is no database file there, and a read-only start never creates one: check the path, or start once without --read-only',
+    );
   }
   try {
     accessSync(path, constants.R_OK);
@@ -74,11 +76,15 @@ export function prepareReadOnly(path: string, busyTimeoutMs: number): ReadOnlyFi
 function inspect(file: string, busyTimeoutMs: number): { pending: string[]; initialised: boolean } {
   const conn = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
   try {
-    const tracked = conn.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get() !== undefined;
+    const tracked =
+      conn.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get() !==
+      undefined;
     const applied = new Set(
       tracked
         ? conn
-            .prepare(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+            .prepare(
+              `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+            )
             .pluck()
             .all()
             .map(String)

@@ -1,16 +1,16 @@
 import { empty, sql } from '../../db/sql.js';
-import { getContextInputSchema, type GetContextInput } from './schemas.js';
-import type { ContextView, SummaryMessageView } from './schemas.js';
-import { ContextWindow } from './window.js';
 import { conversationNotFound, HistoryError } from '../core/errors.js';
-import { readMessagePage } from '../messages/load-messages.js';
 import { defaultBudget, type ResponseBudget } from '../core/response-budget.js';
+import { instant, int } from '../core/rows.js';
+import { parseInput } from '../core/validate.js';
+import { readMessagePage } from '../messages/load-messages.js';
+import type { MessageView } from '../messages/schemas.js';
 import type { Scope } from '../scope.js';
+import type { ContextView, SummaryMessageView } from './schemas.js';
+import { type GetContextInput, getContextInputSchema } from './schemas.js';
 import { summaryMessage } from './summary.js';
 import { ENCODING, loadTokenCounter, REPLY_PRIMER_TOKENS, TokenMeter } from './tokens.js';
-import { parseInput } from '../core/validate.js';
-import type { MessageView } from '../messages/schemas.js';
-import { instant, int } from '../core/rows.js';
+import { ContextWindow } from './window.js';
 
 /** Messages read per query when walking back from the end; grows so long walks take few queries. */
 const FIRST_PAGE = 64;
@@ -46,7 +46,10 @@ export async function getContext(
     const context = await readContext(s, input, new TokenMeter(count), budget);
     if (context !== undefined) return context;
     if (attempt === ATTEMPTS) {
-      throw new HistoryError('conflict', 'the conversation was rewound while its context was being read; call get_context again');
+      throw new HistoryError(
+        'conflict',
+        'the conversation was rewound while its context was being read; call get_context again',
+      );
     }
   }
 }
@@ -58,7 +61,12 @@ interface Snapshot {
   summary: { throughSeq: number; content: string; createdAt: Date } | null;
 }
 
-async function readContext(s: Scope, input: GetContextInput, meter: TokenMeter, budget: ResponseBudget<ContextMessage>) {
+async function readContext(
+  s: Scope,
+  input: GetContextInput,
+  meter: TokenMeter,
+  budget: ResponseBudget<ContextMessage>,
+) {
   const id = input.conversation_id;
   const snapshot = await readSnapshot(s, id, input.use_summary !== false);
   const { total, summary: stored } = snapshot;
@@ -72,15 +80,26 @@ async function readContext(s: Scope, input: GetContextInput, meter: TokenMeter, 
     pinnedTokens += await meter.message(m);
     pinnedBytes += budget.cost(m);
   }
-  if (pinnedTokens > input.max_tokens) throw tooFewTokens(input.max_tokens, pinnedTokens, system.length > 0, summary !== null);
+  if (pinnedTokens > input.max_tokens)
+    throw tooFewTokens(input.max_tokens, pinnedTokens, system.length > 0, summary !== null);
   if (pinnedBytes > budget.bytes) throw pinnedTooLarge(pinnedBytes, budget.bytes, system.length > 0, summary !== null);
 
-  const window = new ContextWindow<MessageView>({ tokens: input.max_tokens - pinnedTokens, bytes: budget.bytes - pinnedBytes });
+  const window = new ContextWindow<MessageView>({
+    tokens: input.max_tokens - pinnedTokens,
+    bytes: budget.bytes - pinnedBytes,
+  });
   // The window may reach back to just after the summary and the system prompt.
   const lowest = Math.max(system.at(-1)?.seq ?? 0, stored?.throughSeq ?? 0) + 1;
   let upper = total;
   for (let take = FIRST_PAGE; upper >= lowest; take = Math.min(take * 2, MAX_PAGE)) {
-    const page = await readMessagePage(s.db, { conversationId: id, fromSeq: lowest, toSeq: upper, from: 'end', limit: take, maxBytes: budget.bytes });
+    const page = await readMessagePage(s.db, {
+      conversationId: id,
+      fromSeq: lowest,
+      toSeq: upper,
+      from: 'end',
+      limit: take,
+      maxBytes: budget.bytes,
+    });
     let open = true;
     for (const m of page) {
       // Bytes first: a message that cannot fit the response is never tokenized, and one that
@@ -122,7 +141,13 @@ async function readSnapshot(s: Scope, id: string, withSummary: boolean): Promise
                    (SELECT created_at FROM summaries WHERE conversation_id = c.id) AS summary_at`
     : empty;
   const rows = await s.db.$queryRaw<
-    Array<{ message_count: number | bigint; last_id: string | null; through_seq?: number | bigint | null; summary?: string | null; summary_at?: Date | string | null }>
+    Array<{
+      message_count: number | bigint;
+      last_id: string | null;
+      through_seq?: number | bigint | null;
+      summary?: string | null;
+      summary_at?: Date | string | null;
+    }>
   >`SELECT c.message_count,
            (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.seq = c.message_count) AS last_id
            ${summaryColumns}
@@ -152,11 +177,23 @@ async function stillThere(s: Scope, id: string, snapshot: Snapshot): Promise<boo
  * of the window. Reading only the leading run keeps this cheap in any conversation; reading
  * stops once the run outgrows the response budget, which pinnedTooLarge then reports.
  */
-async function leadingSystemMessages(s: Scope, id: string, total: number, budget: ResponseBudget<ContextMessage>): Promise<MessageView[]> {
+async function leadingSystemMessages(
+  s: Scope,
+  id: string,
+  total: number,
+  budget: ResponseBudget<ContextMessage>,
+): Promise<MessageView[]> {
   const found: MessageView[] = [];
   let bytes = 0;
   for (let after = 0, take = SYSTEM_PAGE; after < total; after += take, take = Math.min(take * 2, MAX_PAGE)) {
-    const page = await readMessagePage(s.db, { conversationId: id, fromSeq: after + 1, toSeq: total, from: 'start', limit: take, maxBytes: budget.bytes });
+    const page = await readMessagePage(s.db, {
+      conversationId: id,
+      fromSeq: after + 1,
+      toSeq: total,
+      from: 'start',
+      limit: take,
+      maxBytes: budget.bytes,
+    });
     for (const m of page) {
       if (m.role !== 'system') return found;
       found.push(m);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { type Limits, utf8Bytes } from '../core/limits.js';
 import { conversationIdSchema, seqInt, text } from '../core/fields.js';
-import { ENCODING } from './tokens.js';
+import { type Limits, utf8Bytes } from '../core/limits.js';
 import { messageView } from '../messages/schemas.js';
+import { ENCODING } from './tokens.js';
 
 /** Inputs of get_context and set_summary. */
 
@@ -47,9 +47,9 @@ export function setSummaryInputSchema(limits: Limits) {
       })
       .describe('Your summary of messages 1..through_seq, written so that it can stand in for them in a prompt.'),
     through_seq: seqInt(1, 'through_seq').describe(
-        'The last seq the summary covers (1..message_count). Pick the end of a turn: tool results after ' +
-          'through_seq that answer calls before it cannot be shown without their call and are left out.',
-      ),
+      'The last seq the summary covers (1..message_count). Pick the end of a turn: tool results after ' +
+        'through_seq that answer calls before it cannot be shown without their call and are left out.',
+    ),
   });
 }
 export type SetSummaryInput = z.infer<ReturnType<typeof setSummaryInputSchema>>;
@@ -81,7 +81,9 @@ export const contextView = z.object({
       'Ready to send to a model, in this order: the system prompt (with include_system), the summary ' +
         '(seq 0, with use_summary), then the most recent messages in seq order.',
     ),
-  total_tokens: z.int().describe('Tokens of everything returned, by the formula in `encoding` + overheads; <= max_tokens.'),
+  total_tokens: z
+    .int()
+    .describe('Tokens of everything returned, by the formula in `encoding` + overheads; <= max_tokens.'),
   max_tokens: z.int(),
   encoding: z.string().describe('Tokenizer encoding used for the counts (o200k_base).'),
   tokens_estimated: z
@@ -101,7 +103,9 @@ export const contextView = z.object({
         "exceed max_tokens; 'bytes' = the response would exceed the server's response budget (--max-response-bytes); " +
         "'start' = nothing older is left (start of the conversation, or the end of the summary or system prompt).",
     ),
-  summary: summaryInfoView.nullable().describe('The summary returned in messages, or null (none stored, or use_summary false).'),
+  summary: summaryInfoView
+    .nullable()
+    .describe('The summary returned in messages, or null (none stored, or use_summary false).'),
 });
 export type ContextView = z.infer<typeof contextView>;
 
@@ -110,7 +114,9 @@ export const summarySetView = z.object({
   through_seq: z.int(),
   created_at: z.string(),
   tokens: z.int().describe('What the summary costs in get_context (as a system message), in tokens.'),
-  tokens_estimated: z.boolean().describe('true when the summary held an unbroken run of 128+ letters or symbols, counted in slices: an estimate.'),
+  tokens_estimated: z
+    .boolean()
+    .describe('true when the summary held an unbroken run of 128+ letters or symbols, counted in slices: an estimate.'),
   replaced: summaryInfoView.nullable().describe('The summary this one superseded, or null.'),
 });
 export type SummarySetView = z.infer<typeof summarySetView>;

@@ -19,13 +19,22 @@ export async function setSummary(s: Scope, raw: unknown): Promise<SummarySetView
   const conversationId = input.conversation_id;
   const meter = new TokenMeter(await loadTokenCounter());
   // Counted as get_context will show it (created_at is not part of the count).
-  const tokens = await meter.message(summaryMessage({ throughSeq: input.through_seq, content: input.summary, createdAt: new Date(0) }));
+  const tokens = await meter.message(
+    summaryMessage({ throughSeq: input.through_seq, content: input.summary, createdAt: new Date(0) }),
+  );
   return inConversationTransaction(s, conversationId, 0, async (tx, { messageCount, now }) => {
     if (input.through_seq > messageCount) {
-      const last = messageCount === 0 ? 'the conversation has no messages yet' : `the last message is seq ${messageCount}`;
-      throw invalidField(['through_seq'], `through_seq ${input.through_seq} is beyond the stored messages (${last}); a summary can only cover stored messages`);
+      const last =
+        messageCount === 0 ? 'the conversation has no messages yet' : `the last message is seq ${messageCount}`;
+      throw invalidField(
+        ['through_seq'],
+        `through_seq ${input.through_seq} is beyond the stored messages (${last}); a summary can only cover stored messages`,
+      );
     }
-    const prior = await tx.summary.findUnique({ where: { conversationId }, select: { throughSeq: true, createdAt: true } });
+    const prior = await tx.summary.findUnique({
+      where: { conversationId },
+      select: { throughSeq: true, createdAt: true },
+    });
     const data = { throughSeq: input.through_seq, content: input.summary, createdAt: now };
     await tx.summary.upsert({ where: { conversationId }, create: { conversationId, ...data }, update: data });
     return {

@@ -13,7 +13,9 @@ export async function createConversation(
 ): Promise<{ conversation: ConversationView; created: boolean }> {
   const input = parseInput(s.schemas.createConversation, raw);
   const byKey = () =>
-    input.key === undefined ? null : s.db.conversation.findUnique({ where: { owner_key: { owner: s.owner, key: input.key } } });
+    input.key === undefined
+      ? null
+      : s.db.conversation.findUnique({ where: { owner_key: { owner: s.owner, key: input.key } } });
 
   return withRetry(async () => {
     const existing = await byKey();

@@ -6,10 +6,7 @@ import type { Scope } from '../scope.js';
 import { conversationRefSchema, type DeletedView } from './schemas.js';
 
 /** delete_conversation: the conversation and everything in it, in one statement. */
-export async function deleteConversation(
-  s: Scope,
-  raw: unknown,
-): Promise<DeletedView> {
+export async function deleteConversation(s: Scope, raw: unknown): Promise<DeletedView> {
   const { conversation_id: id } = parseInput(conversationRefSchema, raw);
   try {
     // Messages, tool calls and idempotency records go with it (ON DELETE CASCADE).

@@ -1,14 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import { forkInputSchema, type ForkView } from './schemas.js';
 import { conversationNotFound } from '../core/errors.js';
 import { withRetry } from '../core/retry.js';
-import type { Scope, Tx } from '../scope.js';
+import { appendedFields, instant, toConversationView } from '../core/rows.js';
 import { invalidField, parseInput } from '../core/validate.js';
-import { appendedFields, toConversationView } from '../core/rows.js';
-import { type ConversationView } from './schemas.js';
 import { insertBatch } from '../messages/insert-batch.js';
 import { readMessagePage } from '../messages/load-messages.js';
-import { instant } from '../core/rows.js';
+import type { Scope, Tx } from '../scope.js';
+import { type ConversationView, type ForkView, forkInputSchema } from './schemas.js';
 
 /** Messages copied per round trip, and the stored bytes one round trip reads at most (about). */
 const COPY_CHUNK = 500;
@@ -33,10 +31,16 @@ export async function forkConversation(s: Scope, raw: unknown): Promise<ForkView
         FROM conversations WHERE id = ${sourceId} AND owner = ${s.owner}`;
       if (inserted === 0) throw conversationNotFound(sourceId);
 
-      const source = await tx.conversation.findUniqueOrThrow({ where: { id: sourceId }, select: { title: true, messageCount: true } });
+      const source = await tx.conversation.findUniqueOrThrow({
+        where: { id: sourceId },
+        select: { title: true, messageCount: true },
+      });
       const through = input.through_seq ?? source.messageCount;
       if (through > source.messageCount) {
-        throw invalidField(['through_seq'], `through_seq ${through} is beyond the last message (seq ${source.messageCount})`);
+        throw invalidField(
+          ['through_seq'],
+          `through_seq ${through} is beyond the last message (seq ${source.messageCount})`,
+        );
       }
       await copyMessages(tx, sourceId, forkId, through);
       // The source's summary still holds for the fork if it covers only copied messages.
@@ -46,7 +50,10 @@ export async function forkConversation(s: Scope, raw: unknown): Promise<ForkView
         WHERE conversation_id = ${sourceId} AND through_seq <= ${through}`;
       const fork = await tx.conversation.update({
         where: { id: forkId },
-        data: { messageCount: through, title: input.title ?? (source.title === null ? null : `${source.title} (fork)`) },
+        data: {
+          messageCount: through,
+          title: input.title ?? (source.title === null ? null : `${source.title} (fork)`),
+        },
       });
       return { conversation: toConversationView(fork), forked_from: sourceId, through_seq: through };
     }, s.tx),

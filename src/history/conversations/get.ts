@@ -2,7 +2,7 @@ import { conversationNotFound } from '../core/errors.js';
 import { toConversationView } from '../core/rows.js';
 import { parseInput } from '../core/validate.js';
 import type { Scope } from '../scope.js';
-import { conversationRefSchema, type ConversationView } from './schemas.js';
+import { type ConversationView, conversationRefSchema } from './schemas.js';
 
 export async function getConversation(s: Scope, raw: unknown): Promise<ConversationView> {
   const { conversation_id: id } = parseInput(conversationRefSchema, raw);

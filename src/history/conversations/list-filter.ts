@@ -1,7 +1,7 @@
 import { empty, sql } from '../../db/sql.js';
-import type { ListPosition } from './list-cursor.js';
-import type { Scope } from '../scope.js';
 import { instant, int } from '../core/rows.js';
+import type { Scope } from '../scope.js';
+import type { ListPosition } from './list-cursor.js';
 
 /**
  * list_conversations' `query` filter: conversations whose title or key contains the text.

@@ -11,7 +11,9 @@ export function createConversationInputSchema(limits: Limits) {
     key: text(F.keyChars)
       .min(1, 'text must not be empty')
       .optional()
-      .describe('Your own stable key (e.g. a thread or session id). With a key the call is get-or-create: the same key always yields the same conversation.'),
+      .describe(
+        'Your own stable key (e.g. a thread or session id). With a key the call is get-or-create: the same key always yields the same conversation.',
+      ),
     metadata: metadataSchema(limits).optional(),
   });
 }
@@ -37,19 +39,20 @@ export const listConversationsInputSchema = z.strictObject({
   query: text(F.titleChars)
     .min(1, 'text must not be empty')
     .optional()
-    .describe('Only conversations whose title or key contains this text (case-insensitive for A–Z; % and _ are literal).'),
+    .describe(
+      'Only conversations whose title or key contains this text (case-insensitive for A–Z; % and _ are literal).',
+    ),
 });
 export type ListConversationsInput = z.infer<typeof listConversationsInputSchema>;
 
 export const forkInputSchema = z.strictObject({
   conversation_id: conversationIdSchema,
-  through_seq: seqInt(1)
+  through_seq: seqInt(1).optional().describe('Copy messages 1..through_seq (default: all of them).'),
+  title: text(F.titleChars)
     .optional()
-    .describe('Copy messages 1..through_seq (default: all of them).'),
-  title: text(F.titleChars).optional().describe('Title of the new conversation (default: the original title + " (fork)").'),
+    .describe('Title of the new conversation (default: the original title + " (fork)").'),
 });
 export type ForkInput = z.infer<typeof forkInputSchema>;
-
 
 const jsonObject = z.record(z.string(), z.unknown());
 

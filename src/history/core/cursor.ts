@@ -8,7 +8,8 @@ import { HistoryError } from './errors.js';
  * naming `cursor`, and never reaches the database.
  */
 
-const NOT_VALID = 'cursor is not valid: pass next_cursor from the previous page unchanged, or omit it for the first page';
+const NOT_VALID =
+  'cursor is not valid: pass next_cursor from the previous page unchanged, or omit it for the first page';
 
 export function encodeCursor(payload: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(payload)).toString('base64url');

@@ -50,5 +50,8 @@ export function seqInt(min: number, subject = 'number') {
 
 /** A page size: an integer from 1 to `max` (callers add the default and the description). */
 export function pageSize(max: number) {
-  return z.int('number must be an integer').min(1, 'number must be at least 1').max(max, `number must be at most ${max}`);
+  return z
+    .int('number must be an integer')
+    .min(1, 'number must be at least 1')
+    .max(max, `number must be at most ${max}`);
 }

@@ -10,13 +10,20 @@ export function metadataSchema(limits: Limits) {
   const record = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
     const keys = Object.keys(value).length;
     if (keys > limits.maxMetadataKeys) {
-      return fail(ctx, `metadata has ${keys} keys; the limit is ${limits.maxMetadataKeys} (server option --max-metadata-keys)`);
+      return fail(
+        ctx,
+        `metadata has ${keys} keys; the limit is ${limits.maxMetadataKeys} (server option --max-metadata-keys)`,
+      );
     }
-    if (jsonDepthExceeds(value, F.metadataDepth)) return fail(ctx, `metadata is nested deeper than ${F.metadataDepth} levels`);
+    if (jsonDepthExceeds(value, F.metadataDepth))
+      return fail(ctx, `metadata is nested deeper than ${F.metadataDepth} levels`);
     const json = JSON.stringify(value);
     if (!json.isWellFormed()) return fail(ctx, 'metadata must be valid Unicode (found a lone surrogate)');
     if (utf8Bytes(json) > limits.maxMetadataBytes) {
-      fail(ctx, `metadata is over the limit of ${limits.maxMetadataBytes} bytes as JSON (server option --max-metadata-bytes)`);
+      fail(
+        ctx,
+        `metadata is over the limit of ${limits.maxMetadataBytes} bytes as JSON (server option --max-metadata-bytes)`,
+      );
     }
   });
   return z
@@ -24,7 +31,11 @@ export function metadataSchema(limits: Limits) {
       // zod's record drops an own "__proto__" key without a word (so that it cannot set the
       // prototype); refuse it rather than lose what the agent stored.
       if (raw !== null && typeof raw === 'object' && Object.hasOwn(raw, '__proto__')) {
-        ctx.addIssue({ code: 'custom', message: 'metadata must not have a "__proto__" key (rename it)', continue: false });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'metadata must not have a "__proto__" key (rename it)',
+          continue: false,
+        });
       }
       return raw;
     }, record)

@@ -113,4 +113,3 @@ export function itemBytes(maxResponseBytes: number): number {
 export function defaultBudget<T>(maxResponseBytes: number): ResponseBudget<T> {
   return { bytes: itemBytes(maxResponseBytes), cost: (item) => 2 * jsonBytes(item) };
 }
-

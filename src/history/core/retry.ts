@@ -21,7 +21,10 @@ export interface RetryOptions {
   baseDelayMs: number;
 }
 
-export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = { attempts: 8, baseDelayMs: 20 }): Promise<T> {
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  opts: RetryOptions = { attempts: 8, baseDelayMs: 20 },
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

@@ -88,4 +88,3 @@ export function appendedFields(m: MessageView) {
     ...(m.metadata !== undefined && { metadata: m.metadata }),
   };
 }
-

@@ -74,14 +74,19 @@ function classify(err: unknown): Found | undefined {
     };
     for (const code of [v.code, v.originalCode]) {
       if (typeof code !== 'string') continue;
-      for (const [pattern, kind] of code.startsWith('SQLITE_') ? SQLITE_PATTERNS : []) if (pattern.test(code)) found ??= { kind, code };
-      if (v.kind === 'postgres' || (typeof v.kind !== 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('P'))) {
+      for (const [pattern, kind] of code.startsWith('SQLITE_') ? SQLITE_PATTERNS : [])
+        if (pattern.test(code)) found ??= { kind, code };
+      if (
+        v.kind === 'postgres' ||
+        (typeof v.kind !== 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('P'))
+      ) {
         for (const [pattern, kind] of POSTGRES_PATTERNS) if (pattern.test(code)) found ??= { kind, code };
       }
       if (UNREACHABLE.has(code)) found ??= { kind: 'unreachable', code };
     }
     if (typeof v.kind === 'string' && UNREACHABLE.has(v.kind)) found ??= { kind: 'unreachable', code: v.kind };
-    if (typeof v.message === 'string' && /^Connection terminated/.test(v.message)) found ??= { kind: 'unreachable', code: 'terminated' };
+    if (typeof v.message === 'string' && /^Connection terminated/.test(v.message))
+      found ??= { kind: 'unreachable', code: 'terminated' };
     visit(v.cause, depth + 1);
     visit(v.meta?.driverAdapterError, depth + 1);
   };
@@ -97,7 +102,8 @@ export function storageFailure(err: unknown): Found | undefined {
 /** What the agent is told; each says nothing was stored and what would help. */
 export const STORAGE_FAILURE_MESSAGES: Record<StorageFailure, string> = {
   full: 'The database is full (disk or file-size limit); nothing was stored. Free disk space, then try again.',
-  read_only: 'The database is read-only; nothing was stored. Reading still works; writing needs a writable database file and directory.',
+  read_only:
+    'The database is read-only; nothing was stored. Reading still works; writing needs a writable database file and directory.',
   io: 'The database file could not be written or read (disk I/O error: the disk may be full or read-only, a file-size limit may be reached, or the disk is failing); nothing was stored.',
   cant_open: 'The database file could not be opened (missing, moved, or no permission); nothing was stored.',
   unreachable:

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { HistoryError, fieldPath } from './errors.js';
+import { fieldPath, HistoryError } from './errors.js';
 
 /**
  * Parse input with a domain schema, or throw a HistoryError that names the field.
@@ -15,7 +15,9 @@ export function parseInput<S extends z.ZodType>(
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ message: i.message, path: mapPath(i.path) }));
-  const message = issues.map((i) => (i.path.length > 0 ? `${i.message} at ${fieldPath(i.path)}` : i.message)).join('\n');
+  const message = issues
+    .map((i) => (i.path.length > 0 ? `${i.message} at ${fieldPath(i.path)}` : i.message))
+    .join('\n');
   throw new HistoryError('invalid_input', message, issues[0] ? fieldPath(issues[0].path) : undefined);
 }
 

@@ -1,10 +1,10 @@
 import { HistoryError } from '../core/errors.js';
-import { insertBatch } from './insert-batch.js';
+import { invalidField, parseInput } from '../core/validate.js';
+import type { Scope, Tx } from '../scope.js';
 import { inConversationTransaction } from './conversation-transaction.js';
+import { insertBatch } from './insert-batch.js';
 import { hashRequest, sameRequest } from './request-hash.js';
 import type { AppendInput, MessageInput } from './schemas.js';
-import type { Scope, Tx } from '../scope.js';
-import { invalidField, parseInput } from '../core/validate.js';
 import { type AppendedView, appendedView } from './schemas.js';
 
 /** Thrown inside the transaction to roll back the seq reservation and answer from the record. */
@@ -46,7 +46,13 @@ export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedVi
       };
       if (input.idempotency_key !== undefined) {
         await tx.idempotencyKey.create({
-          data: { conversationId, key: input.idempotency_key, requestHash, response: JSON.stringify(result), createdAt: now },
+          data: {
+            conversationId,
+            key: input.idempotency_key,
+            requestHash,
+            response: JSON.stringify(result),
+            createdAt: now,
+          },
         });
       }
       return result;
@@ -65,7 +71,9 @@ export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedVi
  */
 async function checkToolCallsAgainstStore(tx: Tx, conversationId: string, messages: readonly MessageInput[]) {
   const declared = new Set(messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.id)));
-  const answered = messages.flatMap((m) => (m.tool_call_id !== undefined && !declared.has(m.tool_call_id) ? [m.tool_call_id] : []));
+  const answered = messages.flatMap((m) =>
+    m.tool_call_id !== undefined && !declared.has(m.tool_call_id) ? [m.tool_call_id] : [],
+  );
   if (declared.size === 0 && answered.length === 0) return;
 
   const stored = await tx.toolCall.findMany({
@@ -76,7 +84,10 @@ async function checkToolCallsAgainstStore(tx: Tx, conversationId: string, messag
   messages.forEach((m, i) => {
     m.tool_calls?.forEach((c, j) => {
       if (known.has(c.id)) {
-        throw invalidField(['messages', i, 'tool_calls', j, 'id'], `tool call id "${c.id}" is already used in this conversation; call ids must be unique`);
+        throw invalidField(
+          ['messages', i, 'tool_calls', j, 'id'],
+          `tool call id "${c.id}" is already used in this conversation; call ids must be unique`,
+        );
       }
     });
     if (m.tool_call_id !== undefined && !declared.has(m.tool_call_id) && !known.has(m.tool_call_id)) {

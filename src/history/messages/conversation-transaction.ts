@@ -1,7 +1,7 @@
 import { conversationNotFound } from '../core/errors.js';
 import { withRetry } from '../core/retry.js';
-import type { Scope, Tx } from '../scope.js';
 import { int } from '../core/rows.js';
+import type { Scope, Tx } from '../scope.js';
 
 export interface Locked {
   /** message_count after the first statement's update. */

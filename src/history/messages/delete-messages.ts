@@ -1,9 +1,9 @@
-import { deleteMessagesInputSchema, type RewoundView } from './schemas.js';
+import { dropSummariesFrom } from '../context/summary.js';
 import { conversationNotFound } from '../core/errors.js';
 import { withRetry } from '../core/retry.js';
-import { dropSummariesFrom } from '../context/summary.js';
-import type { Scope } from '../scope.js';
 import { invalidField, parseInput } from '../core/validate.js';
+import type { Scope } from '../scope.js';
+import { deleteMessagesInputSchema, type RewoundView } from './schemas.js';
 
 /**
  * Remove messages from_seq..end, so the next append continues at from_seq. One transaction
@@ -20,9 +20,15 @@ export async function deleteMessages(s: Scope, raw: unknown): Promise<RewoundVie
         data: { messageCount: from - 1, updatedAt: new Date() },
       });
       if (updated.count === 0) {
-        const existing = await tx.conversation.findFirst({ where: { id, owner: s.owner }, select: { messageCount: true } });
+        const existing = await tx.conversation.findFirst({
+          where: { id, owner: s.owner },
+          select: { messageCount: true },
+        });
         if (!existing) throw conversationNotFound(id);
-        throw invalidField(['from_seq'], `from_seq ${from} is beyond the last message (seq ${existing.messageCount}); nothing to delete`);
+        throw invalidField(
+          ['from_seq'],
+          `from_seq ${from} is beyond the last message (seq ${existing.messageCount}); nothing to delete`,
+        );
       }
       // Tool calls of these messages go with them (ON DELETE CASCADE).
       const { count } = await tx.message.deleteMany({ where: { conversationId: id, seq: { gte: from } } });

@@ -1,12 +1,11 @@
 import { conversationNotFound } from '../core/errors.js';
 import { FIXED_LIMITS } from '../core/limits.js';
 import { defaultBudget, fitPrefix, type ResponseBudget } from '../core/response-budget.js';
-import { getHistoryInputSchema } from './schemas.js';
-import type { Scope } from '../scope.js';
-import { parseInput } from '../core/validate.js';
-import { readMessagePage } from './load-messages.js';
-import { type HistoryPageView, type MessageView } from './schemas.js';
 import { int } from '../core/rows.js';
+import { parseInput } from '../core/validate.js';
+import type { Scope } from '../scope.js';
+import { readMessagePage } from './load-messages.js';
+import { getHistoryInputSchema, type HistoryPageView, type MessageView } from './schemas.js';
 
 /**
  * One page of a conversation in seq order. Default: the newest `limit` messages. With

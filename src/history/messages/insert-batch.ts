@@ -55,17 +55,22 @@ export async function insertBatch(tx: Tx, b: Batch): Promise<string[]> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const values = rows
       .slice(i, i + INSERT_CHUNK)
-      .map((r) => sql`(${r.id}, ${r.conversationId}, ${r.seq}, ${r.role}, ${r.content}, ${r.name}, ${r.toolCallId}, ${r.metadata}, ${r.createdAt})`);
+      .map(
+        (r) =>
+          sql`(${r.id}, ${r.conversationId}, ${r.seq}, ${r.role}, ${r.content}, ${r.name}, ${r.toolCallId}, ${r.metadata}, ${r.createdAt})`,
+      );
     await tx.$executeRaw`INSERT INTO messages (id, conversation_id, seq, role, content, name, tool_call_id, metadata, created_at)
       VALUES ${join(values)}`;
   }
   for (let i = 0; i < calls.length; i += INSERT_CHUNK) {
     const values = calls
       .slice(i, i + INSERT_CHUNK)
-      .map((c) => sql`(${c.conversationId}, ${c.callId}, ${c.messageId}, ${c.position}, ${c.type}, ${c.name}, ${c.arguments})`);
+      .map(
+        (c) =>
+          sql`(${c.conversationId}, ${c.callId}, ${c.messageId}, ${c.position}, ${c.type}, ${c.name}, ${c.arguments})`,
+      );
     await tx.$executeRaw`INSERT INTO tool_calls (conversation_id, call_id, message_id, position, type, name, arguments)
       VALUES ${join(values)}`;
   }
   return ids;
 }
-

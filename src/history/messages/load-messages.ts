@@ -1,8 +1,7 @@
 import type { RawQueries } from '../../db/index.js';
 import { raw } from '../../db/sql.js';
-import { type MessageView } from './schemas.js';
-import { toMessageView } from '../core/rows.js';
-import { instant, int } from '../core/rows.js';
+import { instant, int, toMessageView } from '../core/rows.js';
+import type { MessageView } from './schemas.js';
 
 export interface PageRange {
   conversationId: string;
@@ -71,7 +70,9 @@ export async function readMessagePage(db: RawQueries, r: PageRange): Promise<Mes
     ORDER BY page.seq ${order}, tc.position`;
 
   const views: MessageView[] = [];
-  let current: { id: string; calls: Array<{ callId: string; type: string; name: string; arguments: string }>; row: Row } | undefined;
+  let current:
+    | { id: string; calls: Array<{ callId: string; type: string; name: string; arguments: string }>; row: Row }
+    | undefined;
   const flush = () => {
     if (current === undefined) return;
     const m = current.row;
@@ -95,7 +96,12 @@ export async function readMessagePage(db: RawQueries, r: PageRange): Promise<Mes
       current = { id: row.id, calls: [], row };
     }
     if (row.call_id !== null) {
-      current.calls.push({ callId: row.call_id, type: row.call_type!, name: row.call_name!, arguments: row.call_arguments! });
+      current.calls.push({
+        callId: row.call_id,
+        type: row.call_type!,
+        name: row.call_name!,
+        arguments: row.call_arguments!,
+      });
     }
   }
   flush();

@@ -54,14 +54,20 @@ export function messageInputSchema(limits: Limits) {
         issue('tool_calls', `tool_calls are only allowed on assistant messages, not on role "${m.role}"`);
       }
       if (m.role === 'tool' && m.tool_call_id === undefined) {
-        issue('tool_call_id', 'tool_call_id is required for role "tool": give the id of the tool call this result answers');
+        issue(
+          'tool_call_id',
+          'tool_call_id is required for role "tool": give the id of the tool call this result answers',
+        );
       }
       if (m.role !== 'tool' && m.tool_call_id !== undefined) {
         issue('tool_call_id', `tool_call_id is only allowed on tool messages, not on role "${m.role}"`);
       }
       const carriesCalls = m.role === 'assistant' && m.tool_calls !== undefined;
       if (!carriesCalls && (m.content === undefined || m.content === null || m.content === '')) {
-        issue('content', 'content is required and must not be empty (only an assistant message with tool_calls may omit it)');
+        issue(
+          'content',
+          'content is required and must not be empty (only an assistant message with tool_calls may omit it)',
+        );
       }
     });
 }
@@ -81,7 +87,12 @@ const VIEW_FIELDS_BYTES = 128;
  * its stored size on the wire; one of ordinary text, barely more. Checked for append and
  * import alike.
  */
-export function checkMessagesFit(messages: readonly MessageInput[], limits: Limits, ctx: z.RefinementCtx, at: readonly PropertyKey[]): void {
+export function checkMessagesFit(
+  messages: readonly MessageInput[],
+  limits: Limits,
+  ctx: z.RefinementCtx,
+  at: readonly PropertyKey[],
+): void {
   const room = itemBytes(limits.maxResponseBytes);
   messages.forEach((m, i) => {
     const wire = jsonBytes(m) + VIEW_FIELDS_BYTES;
@@ -122,7 +133,10 @@ export function appendInputSchema(limits: Limits) {
       messages: z
         .array(messageInputSchema(limits))
         .min(1, 'messages must hold at least one message')
-        .max(limits.maxMessagesPerCall, `messages must hold at most ${limits.maxMessagesPerCall} messages per call (server option --max-messages-per-call)`)
+        .max(
+          limits.maxMessagesPerCall,
+          `messages must hold at most ${limits.maxMessagesPerCall} messages per call (server option --max-messages-per-call)`,
+        )
         .describe('Messages to append, in order. All are stored or none.'),
       idempotency_key: text(F.idempotencyKeyChars)
         .min(1, 'text must not be empty')
@@ -138,13 +152,21 @@ const seqSchema = seqInt(0);
 export const getHistoryInputSchema = z
   .strictObject({
     conversation_id: conversationIdSchema,
-    limit: pageSize(F.historyMax).optional().describe(`How many messages (default ${F.historyDefault}, max ${F.historyMax}).`),
+    limit: pageSize(F.historyMax)
+      .optional()
+      .describe(`How many messages (default ${F.historyDefault}, max ${F.historyMax}).`),
     before_seq: seqSchema.optional().describe('Return the messages just before this seq (page backwards).'),
-    after_seq: seqSchema.optional().describe('Return the messages just after this seq (page forwards; 0 = from the start).'),
+    after_seq: seqSchema
+      .optional()
+      .describe('Return the messages just after this seq (page forwards; 0 = from the start).'),
   })
   .superRefine((v, ctx) => {
     if (v.before_seq !== undefined && v.after_seq !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['after_seq'], message: 'after_seq cannot be combined with before_seq: give one of them' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['after_seq'],
+        message: 'after_seq cannot be combined with before_seq: give one of them',
+      });
     }
   });
 export type GetHistoryInput = z.infer<typeof getHistoryInputSchema>;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { SearchPosition } from '../../db/index.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { HistoryError } from '../core/errors.js';
-import type { SearchPosition } from '../../db/index.js';
 import { MAX_SEQ } from '../core/fields.js';
 
 /**

@@ -90,7 +90,9 @@ function distinct(parts: readonly Part[]): Part[] {
     .filter(([key, p]) => {
       if (!p.prefix || key.includes(' ')) return true;
       const stem = key.slice(0, -1);
-      return !kept.some(([other]) => other !== key && other.split(' ').some((w) => w.replace(/\*$/, '').startsWith(stem)));
+      return !kept.some(
+        ([other]) => other !== key && other.split(' ').some((w) => w.replace(/\*$/, '').startsWith(stem)),
+      );
     })
     .map(([, p]) => p);
 }
@@ -104,8 +106,11 @@ function withinBounds(parts: Part[]): Part[] {
       `query has ${what}: search for fewer, more telling words (repeated words count once)`,
       'query',
     );
-  if (parts.length > QUERY_BOUNDS.parts) throw refuse(`${parts.length} different words and phrases; at most ${QUERY_BOUNDS.parts} are searched`);
-  if (words > QUERY_BOUNDS.words) throw refuse(`${words} words in all; at most ${QUERY_BOUNDS.words} (phrase words included)`);
-  if (prefixes > QUERY_BOUNDS.prefixes) throw refuse(`${prefixes} prefix terms (ending in *); at most ${QUERY_BOUNDS.prefixes}`);
+  if (parts.length > QUERY_BOUNDS.parts)
+    throw refuse(`${parts.length} different words and phrases; at most ${QUERY_BOUNDS.parts} are searched`);
+  if (words > QUERY_BOUNDS.words)
+    throw refuse(`${words} words in all; at most ${QUERY_BOUNDS.words} (phrase words included)`);
+  if (prefixes > QUERY_BOUNDS.prefixes)
+    throw refuse(`${prefixes} prefix terms (ending in *); at most ${QUERY_BOUNDS.prefixes}`);
   return parts;
 }

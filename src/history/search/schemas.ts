@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { FIXED_LIMITS as F } from '../core/limits.js';
 import { conversationIdSchema, pageSize, ROLES, text } from '../core/fields.js';
-import { QUERY_BOUNDS } from './query.js';
+import { FIXED_LIMITS as F } from '../core/limits.js';
 import { INSTANT_RANGE, inInstantRange } from '../core/timestamps.js';
+import { QUERY_BOUNDS } from './query.js';
 
 /** Input and output of search_messages. */
 
@@ -40,10 +40,14 @@ export const searchMessagesInputSchema = z
       .max(ROLES.length * 2, 'list is too long')
       .optional()
       .describe('Only messages with one of these roles (system, user, assistant, tool).'),
-    after: instant.optional().describe('Only messages stored strictly after this instant, e.g. 2025-01-31 or 2025-01-31T09:30:00Z.'),
+    after: instant
+      .optional()
+      .describe('Only messages stored strictly after this instant, e.g. 2025-01-31 or 2025-01-31T09:30:00Z.'),
     before: instant.optional().describe('Only messages stored strictly before this instant.'),
     limit: pageSize(F.searchMax).optional().describe(`How many hits (default ${F.searchDefault}, max ${F.searchMax}).`),
-    cursor: text(1000).optional().describe('next_cursor from the previous page of the same search; omit for the first page.'),
+    cursor: text(1000)
+      .optional()
+      .describe('next_cursor from the previous page of the same search; omit for the first page.'),
   })
   .superRefine((v, ctx) => {
     if (v.after !== undefined && v.before !== undefined && toInstant(v.after) >= toInstant(v.before)) {
@@ -64,13 +68,24 @@ export const searchHitView = z.object({
   seq: z.int().describe('Position in the conversation: get_history with after_seq = seq - 1 reads from here.'),
   role: z.enum(ROLES),
   created_at: z.string().describe('ISO-8601 timestamp.'),
-  snippet: z.string().describe('The best-matching passage (content or tool calls); matched words are marked «like this», … marks cut text.'),
+  snippet: z
+    .string()
+    .describe(
+      'The best-matching passage (content or tool calls); matched words are marked «like this», … marks cut text.',
+    ),
 });
 export type SearchHitView = z.infer<typeof searchHitView>;
 
 export const searchResultView = z.object({
-  terms: z.array(z.string()).describe('What was searched for, after reading the query: words, "phrases", prefix* terms. Empty when the query held nothing searchable.'),
+  terms: z
+    .array(z.string())
+    .describe(
+      'What was searched for, after reading the query: words, "phrases", prefix* terms. Empty when the query held nothing searchable.',
+    ),
   hits: z.array(searchHitView).describe('Best match first.'),
-  next_cursor: z.string().nullable().describe('Pass as cursor (with the same query and filters) for more hits; null when there are no more.'),
+  next_cursor: z
+    .string()
+    .nullable()
+    .describe('Pass as cursor (with the same query and filters) for more hits; null when there are no more.'),
 });
 export type SearchResultView = z.infer<typeof searchResultView>;

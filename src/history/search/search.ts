@@ -1,14 +1,14 @@
-import { conversationNotFound } from '../core/errors.js';
-import { FIXED_LIMITS as F } from '../core/limits.js';
-import { decodeSearchCursor, encodeSearchCursor, type SearchPosition, searchFingerprint } from './cursor.js';
 import type { SearchFilters, SearchHitRow } from '../../db/index.js';
-import { toMatchQuery } from './query.js';
-import { makeSnippet, type SnippetTerm, snippetTerms } from './snippet.js';
-import { searchMessagesInputSchema, type SearchResultView, toInstant } from './schemas.js';
-import type { Scope } from '../scope.js';
-import { parseInput } from '../core/validate.js';
+import { conversationNotFound } from '../core/errors.js';
 import type { Role } from '../core/fields.js';
+import { FIXED_LIMITS as F } from '../core/limits.js';
 import { instant, int } from '../core/rows.js';
+import { parseInput } from '../core/validate.js';
+import type { Scope } from '../scope.js';
+import { decodeSearchCursor, encodeSearchCursor, type SearchPosition, searchFingerprint } from './cursor.js';
+import { toMatchQuery } from './query.js';
+import { type SearchResultView, searchMessagesInputSchema, toInstant } from './schemas.js';
+import { makeSnippet, type SnippetTerm, snippetTerms } from './snippet.js';
 
 /**
  * Full-text search over the owner's messages, best match first (FTS5 bm25 on SQLite, ts_rank
@@ -36,10 +36,15 @@ export async function searchMessages(s: Scope, raw: unknown): Promise<SearchResu
   const position = input.cursor === undefined ? undefined : decodeSearchCursor(input.cursor, fingerprint);
 
   const rows =
-    parts.length === 0 ? [] : await s.dialect.searchPage(s.db, { owner: s.owner, parts, filters, after: position, take: limit + 1 });
+    parts.length === 0
+      ? []
+      : await s.dialect.searchPage(s.db, { owner: s.owner, parts, filters, after: position, take: limit + 1 });
   if (rows.length === 0 && filters.conversationId !== undefined) {
     // Only now tell "no hits" from "no such conversation" (or another owner's: the same).
-    const found = await s.db.conversation.findFirst({ where: { id: filters.conversationId, owner: s.owner }, select: { id: true } });
+    const found = await s.db.conversation.findFirst({
+      where: { id: filters.conversationId, owner: s.owner },
+      select: { id: true },
+    });
     if (!found) throw conversationNotFound(filters.conversationId);
   }
   const page = rows.slice(0, limit);
@@ -56,7 +61,9 @@ export async function searchMessages(s: Scope, raw: unknown): Promise<SearchResu
       snippet: snippetOf(r, snippetWords),
     })),
     next_cursor:
-      rows.length > limit && last ? encodeSearchCursor({ score: Number(last.score), ftsRowid: int(last.fts_rowid) }, fingerprint) : null,
+      rows.length > limit && last
+        ? encodeSearchCursor({ score: Number(last.score), ftsRowid: int(last.fts_rowid) }, fingerprint)
+        : null,
   };
 }
 

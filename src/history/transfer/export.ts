@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { MAX_SEQ } from '../core/fields.js';
+import type { ConversationView } from '../conversations/schemas.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { conversationNotFound, HistoryError } from '../core/errors.js';
-import { type ExportPageView, exportInputSchema } from './schemas.js';
-import { type ExportFormat, EXPORT_FORMATS, RENDERERS, renderedBytes, type Renderer } from './formats/index.js';
+import { MAX_SEQ } from '../core/fields.js';
 import { FIXED_LIMITS as F } from '../core/limits.js';
-import { readMessagePage } from '../messages/load-messages.js';
-import type { Scope } from '../scope.js';
-import { parseInput } from '../core/validate.js';
-import { type ConversationView } from '../conversations/schemas.js';
-import { type MessageView } from '../messages/schemas.js';
 import { toConversationView } from '../core/rows.js';
+import { parseInput } from '../core/validate.js';
+import { readMessagePage } from '../messages/load-messages.js';
+import type { MessageView } from '../messages/schemas.js';
+import type { Scope } from '../scope.js';
+import { EXPORT_FORMATS, type ExportFormat, RENDERERS, type Renderer, renderedBytes } from './formats/index.js';
+import { type ExportPageView, exportInputSchema } from './schemas.js';
 
 /** Messages measured per page: a page of many tiny messages ends here (rendering grows with it). */
 const MAX_PAGE_MESSAGES = 1000;
@@ -54,9 +54,22 @@ export async function exportConversation(s: Scope, raw: unknown): Promise<Export
  * made. The exact fit is found afterwards; the last one loaded also tells whether a page may
  * end before it.
  */
-async function loadCandidates(s: Scope, conversationId: string, start: number, total: number, budget: number): Promise<MessageView[]> {
+async function loadCandidates(
+  s: Scope,
+  conversationId: string,
+  start: number,
+  total: number,
+  budget: number,
+): Promise<MessageView[]> {
   if (start > total) return [];
-  return readMessagePage(s.db, { conversationId, fromSeq: start, toSeq: total, from: 'start', limit: MAX_PAGE_MESSAGES, maxBytes: budget });
+  return readMessagePage(s.db, {
+    conversationId,
+    fromSeq: start,
+    toSeq: total,
+    from: 'start',
+    limit: MAX_PAGE_MESSAGES,
+    maxBytes: budget,
+  });
 }
 
 /**
@@ -73,7 +86,8 @@ function pageLength(
   budget: number,
 ): number {
   if (loaded.length === 0) return 0;
-  const fits = (n: number) => renderedBytes(renderer.render({ conversation, messages: loaded.slice(0, n), first: start === 1 })) <= budget;
+  const fits = (n: number) =>
+    renderedBytes(renderer.render({ conversation, messages: loaded.slice(0, n), first: start === 1 })) <= budget;
   let lo = 1;
   let hi = loaded.length;
   if (!fits(lo)) return 1;
@@ -101,6 +115,7 @@ function encodeExportCursor(conversationId: string, format: ExportFormat, seq: n
 
 function decodeExportCursor(cursor: string, conversationId: string, format: ExportFormat): number {
   const [forConversation, forFormat, seq] = decodeCursor(cursor, cursorPayload, NOT_THIS_EXPORT);
-  if (forConversation !== conversationId || forFormat !== format) throw new HistoryError('invalid_input', NOT_THIS_EXPORT, 'cursor');
+  if (forConversation !== conversationId || forFormat !== format)
+    throw new HistoryError('invalid_input', NOT_THIS_EXPORT, 'cursor');
   return seq;
 }

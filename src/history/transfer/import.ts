@@ -1,13 +1,13 @@
 import { v7 as uuidv7 } from 'uuid';
-import { insertBatch } from '../messages/insert-batch.js';
-import { isUniqueViolation } from '../core/prisma-errors.js';
+import type { ConversationView } from '../conversations/schemas.js';
 import { HistoryError } from '../core/errors.js';
-import { PARSERS, parseAt } from './formats/index.js';
+import { isUniqueViolation } from '../core/prisma-errors.js';
 import { withRetry } from '../core/retry.js';
-import type { Scope } from '../scope.js';
-import { parseInput } from '../core/validate.js';
-import { type ConversationView } from '../conversations/schemas.js';
 import { toConversationView } from '../core/rows.js';
+import { parseInput } from '../core/validate.js';
+import { insertBatch } from '../messages/insert-batch.js';
+import type { Scope } from '../scope.js';
+import { PARSERS, parseAt } from './formats/index.js';
 
 /**
  * A new conversation from data in one of the import formats. Every message goes through the
@@ -61,7 +61,10 @@ export async function importConversation(s: Scope, raw: unknown): Promise<Conver
     );
   } catch (err) {
     if (key !== null && isUniqueViolation(err)) {
-      const holder = await s.db.conversation.findUnique({ where: { owner_key: { owner: s.owner, key } }, select: { id: true } });
+      const holder = await s.db.conversation.findUnique({
+        where: { owner_key: { owner: s.owner, key } },
+        select: { id: true },
+      });
       throw new HistoryError(
         'conflict',
         `key "${key}" is already used by conversation ${holder?.id ?? '(another)'}; import never merges: pass another key, or key: null to import without one`,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { checkToolCallOrder } from '../messages/tool-call-order.js';
-import { EXPORT_FORMATS, IMPORT_FORMATS } from './formats/format.js';
+import { conversationIdSchema, text } from '../core/fields.js';
 import { FIXED_LIMITS as F, type Limits, maxRequestBytes, messageBytes } from '../core/limits.js';
 import { batchBytes, checkMessagesFit, messageInputSchema } from '../messages/schemas.js';
-import { conversationIdSchema, text } from '../core/fields.js';
+import { checkToolCallOrder } from '../messages/tool-call-order.js';
+import { EXPORT_FORMATS, IMPORT_FORMATS } from './formats/format.js';
 
 /** Inputs and outputs of export_conversation and import_conversation. */
 
@@ -12,7 +12,7 @@ export const exportInputSchema = z.strictObject({
   format: z
     .enum(EXPORT_FORMATS, `format must be one of ${EXPORT_FORMATS.join(', ')}`)
     .describe(
-      'json: this server\'s own format, everything included (what import_conversation reads back); markdown: a readable ' +
+      "json: this server's own format, everything included (what import_conversation reads back); markdown: a readable " +
         'transcript; openai: a chat-completions messages array; anthropic: { system, messages } for the Messages API.',
     ),
   cursor: text(1000).optional().describe('next_cursor from the previous page of this export; omit for the first page.'),
@@ -47,17 +47,22 @@ export function importInputSchema(limits: Limits) {
       .unknown()
       .refine((v) => v !== undefined, 'data is required')
       .describe(
-        'The conversation: a json export (its pages\' messages concatenated), an OpenAI messages array (or an object with ' +
+        "The conversation: a json export (its pages' messages concatenated), an OpenAI messages array (or an object with " +
           `messages), or an Anthropic { system, messages } object. At most ${F.importMessagesMax} messages and ${maxBytes} ` +
           `bytes of content, tool-call arguments and metadata; one request carries at most ${maxRequestBytes(limits.maxBatchBytes)} bytes ` +
           'as JSON (2 × --max-batch-bytes + 1 MiB): import bigger files with the command line, `chat-history-mcp import FILE`.',
       ),
-    title: text(F.titleChars).nullable().optional().describe('Title of the new conversation; overrides a title in json data; null for none.'),
+    title: text(F.titleChars)
+      .nullable()
+      .optional()
+      .describe('Title of the new conversation; overrides a title in json data; null for none.'),
     key: text(F.keyChars)
       .min(1, 'text must not be empty')
       .nullable()
       .optional()
-      .describe('Your key for the new conversation; overrides a key in json data; null for none. Must not be in use: import never merges.'),
+      .describe(
+        'Your key for the new conversation; overrides a key in json data; null for none. Must not be in use: import never merges.',
+      ),
   });
 }
 export type ImportInput = z.infer<ReturnType<typeof importInputSchema>>;
@@ -78,7 +83,11 @@ export function importMessagesSchema(limits: Limits) {
       messages.forEach((m, i) => {
         const stored = messageBytes(m);
         if (stored > limits.maxBatchBytes) {
-          ctx.addIssue({ code: 'custom', path: [i], message: `message holds ${stored} bytes; one message may hold at most ${limits.maxBatchBytes} (server option --max-batch-bytes)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `message holds ${stored} bytes; one message may hold at most ${limits.maxBatchBytes} (server option --max-batch-bytes)`,
+          });
         }
       });
       const bytes = batchBytes(messages);

@@ -1,5 +1,4 @@
-import { appendInputSchema } from '../../history/messages/schemas.js';
-import { appendedView } from '../../history/messages/schemas.js';
+import { appendedView, appendInputSchema } from '../../history/messages/schemas.js';
 import { defineTool } from './define-tool.js';
 
 export const appendMessagesTool = defineTool({

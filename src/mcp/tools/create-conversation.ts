@@ -1,6 +1,6 @@
 import { createConversationInputSchema, createdView } from '../../history/conversations/schemas.js';
-import { conversationBlock } from './render.js';
 import { defineTool } from './define-tool.js';
+import { conversationBlock } from './render.js';
 
 export const createConversationTool = defineTool({
   name: 'create_conversation',

@@ -1,6 +1,6 @@
 import { forkInputSchema, forkView } from '../../history/conversations/schemas.js';
-import { conversationBlock } from './render.js';
 import { defineTool } from './define-tool.js';
+import { conversationBlock } from './render.js';
 
 export const forkConversationTool = defineTool({
   name: 'fork_conversation',

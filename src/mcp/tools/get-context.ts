@@ -1,7 +1,6 @@
-import { getContextInputSchema } from '../../history/context/schemas.js';
-import { contextView, type ContextView } from '../../history/context/schemas.js';
-import { messageBlock, renderedBudget } from './render.js';
+import { type ContextView, contextView, getContextInputSchema } from '../../history/context/schemas.js';
 import { defineTool, READ_ONLY } from './define-tool.js';
+import { messageBlock, renderedBudget } from './render.js';
 
 export const getContextTool = defineTool({
   name: 'get_context',

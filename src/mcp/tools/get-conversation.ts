@@ -1,7 +1,6 @@
-import { conversationRefSchema } from '../../history/conversations/schemas.js';
-import { conversationView } from '../../history/conversations/schemas.js';
-import { conversationBlock } from './render.js';
+import { conversationRefSchema, conversationView } from '../../history/conversations/schemas.js';
 import { defineTool, READ_ONLY } from './define-tool.js';
+import { conversationBlock } from './render.js';
 
 export const getConversationTool = defineTool({
   name: 'get_conversation',

@@ -1,7 +1,6 @@
-import { getHistoryInputSchema } from '../../history/messages/schemas.js';
-import { historyPageView } from '../../history/messages/schemas.js';
-import { messageBlock, messageBound, renderedBudget } from './render.js';
+import { getHistoryInputSchema, historyPageView } from '../../history/messages/schemas.js';
 import { defineTool, READ_ONLY } from './define-tool.js';
+import { messageBlock, messageBound, renderedBudget } from './render.js';
 
 export const getHistoryTool = defineTool({
   name: 'get_history',

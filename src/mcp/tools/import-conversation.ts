@@ -1,14 +1,14 @@
-import { importInputSchema } from '../../history/transfer/schemas.js';
-import { FIXED_LIMITS } from '../../history/core/limits.js';
 import { conversationView } from '../../history/conversations/schemas.js';
-import { conversationBlock } from './render.js';
+import { FIXED_LIMITS } from '../../history/core/limits.js';
+import { importInputSchema } from '../../history/transfer/schemas.js';
 import { defineTool } from './define-tool.js';
+import { conversationBlock } from './render.js';
 
 export const importConversationTool = defineTool({
   name: 'import_conversation',
   title: 'Import conversation',
   description:
-    'Create a NEW conversation from a transcript: `json` (from export_conversation, with its pages\' messages ' +
+    "Create a NEW conversation from a transcript: `json` (from export_conversation, with its pages' messages " +
     'concatenated), `openai` (a chat-completions messages array) or `anthropic` ({ system, messages }, tool_use and ' +
     'tool_result blocks become tool calls and tool messages). Every message must pass the append_messages rules, and ' +
     'every tool result must answer a call earlier in the data; if anything is invalid, nothing is created and the ' +

@@ -1,5 +1,6 @@
 import { appendMessagesTool } from './append-messages.js';
 import { createConversationTool } from './create-conversation.js';
+import type { ToolSpec } from './define-tool.js';
 import { deleteConversationTool } from './delete-conversation.js';
 import { deleteMessagesTool } from './delete-messages.js';
 import { exportConversationTool } from './export-conversation.js';
@@ -9,9 +10,8 @@ import { getConversationTool } from './get-conversation.js';
 import { getHistoryTool } from './get-history.js';
 import { importConversationTool } from './import-conversation.js';
 import { listConversationsTool } from './list-conversations.js';
-import { setSummaryTool } from './set-summary.js';
 import { searchMessagesTool } from './search-messages.js';
-import type { ToolSpec } from './define-tool.js';
+import { setSummaryTool } from './set-summary.js';
 import { updateConversationTool } from './update-conversation.js';
 
 /**

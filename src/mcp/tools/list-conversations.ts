@@ -1,7 +1,6 @@
-import { listConversationsInputSchema } from '../../history/conversations/schemas.js';
-import { conversationPageView } from '../../history/conversations/schemas.js';
-import { conversationBound, conversationLine, renderedBudget } from './render.js';
+import { conversationPageView, listConversationsInputSchema } from '../../history/conversations/schemas.js';
 import { defineTool, READ_ONLY } from './define-tool.js';
+import { conversationBound, conversationLine, renderedBudget } from './render.js';
 
 export const listConversationsTool = defineTool({
   name: 'list_conversations',

@@ -1,8 +1,8 @@
+import type { ConversationView } from '../../history/conversations/schemas.js';
 import { charsBound, itemBytes, type ResponseBudget, structuredAndText } from '../../history/core/response-budget.js';
+import type { MessageView } from '../../history/messages/schemas.js';
 import type { SearchHitView } from '../../history/search/schemas.js';
 import type { OwnerHistory } from '../../history/store.js';
-import type { ConversationView } from '../../history/conversations/schemas.js';
-import type { MessageView } from '../../history/messages/schemas.js';
 
 /**
  * Text renderings of tool results, for clients that show the model `content` rather than
@@ -36,8 +36,16 @@ export function searchHitBlock(h: SearchHitView): string {
 }
 
 /** The response budget of a tool whose text renders each item of its structured result with `render`. */
-export function renderedBudget<T>(history: OwnerHistory, render: (item: T) => string, bound?: (item: T) => number): ResponseBudget<T> {
-  return { bytes: itemBytes(history.limits.maxResponseBytes), cost: structuredAndText(render), ...(bound && { bound }) };
+export function renderedBudget<T>(
+  history: OwnerHistory,
+  render: (item: T) => string,
+  bound?: (item: T) => number,
+): ResponseBudget<T> {
+  return {
+    bytes: itemBytes(history.limits.maxResponseBytes),
+    cost: structuredAndText(render),
+    ...(bound && { bound }),
+  };
 }
 
 /** An upper bound of a message's JSON plus its messageBlock, from string lengths (see charsBound). */
@@ -50,7 +58,7 @@ export function messageBound(m: MessageView): number {
 
 /** An upper bound of a conversation's JSON plus its conversationLine. */
 export function conversationBound(c: ConversationView): number {
-  const chars = (c.title?.length ?? 0) + (c.key?.length ?? 0) + (c.metadata === null ? 0 : JSON.stringify(c.metadata).length);
+  const chars =
+    (c.title?.length ?? 0) + (c.key?.length ?? 0) + (c.metadata === null ? 0 : JSON.stringify(c.metadata).length);
   return charsBound(chars);
 }
-

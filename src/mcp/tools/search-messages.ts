@@ -1,6 +1,6 @@
 import { searchMessagesInputSchema, searchResultView } from '../../history/search/schemas.js';
-import { searchHitBlock } from './render.js';
 import { defineTool, READ_ONLY } from './define-tool.js';
+import { searchHitBlock } from './render.js';
 
 export const searchMessagesTool = defineTool({
   name: 'search_messages',
@@ -24,7 +24,8 @@ export const searchMessagesTool = defineTool({
       result.hits.length === 0
         ? [`No messages found (searched for: ${searched}).`]
         : [`${result.hits.length} hit(s), best first (searched for: ${searched}):`, ...result.hits.map(searchHitBlock)];
-    if (result.next_cursor !== null) lines.push(`More: call again with the same arguments and cursor "${result.next_cursor}".`);
+    if (result.next_cursor !== null)
+      lines.push(`More: call again with the same arguments and cursor "${result.next_cursor}".`);
     return { structured: result, text: lines.join('\n\n') };
   },
 });

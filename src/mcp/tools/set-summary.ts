@@ -1,5 +1,4 @@
-import { setSummaryInputSchema } from '../../history/context/schemas.js';
-import { summarySetView } from '../../history/context/schemas.js';
+import { setSummaryInputSchema, summarySetView } from '../../history/context/schemas.js';
 import { defineTool } from './define-tool.js';
 
 export const setSummaryTool = defineTool({

@@ -1,7 +1,6 @@
-import { updateConversationInputSchema } from '../../history/conversations/schemas.js';
-import { conversationView } from '../../history/conversations/schemas.js';
-import { conversationBlock } from './render.js';
+import { conversationView, updateConversationInputSchema } from '../../history/conversations/schemas.js';
 import { defineTool } from './define-tool.js';
+import { conversationBlock } from './render.js';
 
 export const updateConversationTool = defineTool({
   name: 'update_conversation',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { invalidField } from '../../core/validate.js';
 import type { MessageView } from '../../messages/schemas.js';
 import { ARGUMENTS_JSON_DEPTH, argumentsAsJson, tooDeepForArguments } from './arguments-json.js';
-import { parseAt, type ParsedImport, type Renderer } from './format.js';
+import { type ParsedImport, parseAt, type Renderer } from './format.js';
 
 /**
  * The Anthropic Messages API shape: `{ system?, messages: [{ role, content: [blocks] }] }`.
@@ -53,10 +53,18 @@ function turnRole(m: MessageView): Role | null {
 function blocksOf(m: MessageView): Block[] {
   if (m.role === 'tool') {
     const isError = m.metadata?.is_error === true;
-    return [{ type: 'tool_result', tool_use_id: m.tool_call_id!, content: m.content ?? '', ...(isError && { is_error: true as const }) }];
+    return [
+      {
+        type: 'tool_result',
+        tool_use_id: m.tool_call_id!,
+        content: m.content ?? '',
+        ...(isError && { is_error: true as const }),
+      },
+    ];
   }
   const blocks: Block[] = m.content === null || m.content === '' ? [] : [{ type: 'text', text: m.content }];
-  for (const c of m.tool_calls ?? []) blocks.push({ type: 'tool_use', id: c.id, name: c.function.name, input: toolInput(c.function.arguments) });
+  for (const c of m.tool_calls ?? [])
+    blocks.push({ type: 'tool_use', id: c.id, name: c.function.name, input: toolInput(c.function.arguments) });
   return blocks;
 }
 
@@ -85,7 +93,12 @@ export const anthropicRenderer: Renderer = {
 // --- import --------------------------------------------------------------------------------
 
 const ignored = z.unknown().optional().describe('Accepted and not stored.');
-const textBlock = z.strictObject({ type: z.literal('text'), text: z.string(), cache_control: ignored, citations: ignored });
+const textBlock = z.strictObject({
+  type: z.literal('text'),
+  text: z.string(),
+  cache_control: ignored,
+  citations: ignored,
+});
 const toolUseBlock = z.strictObject({
   type: z.literal('tool_use'),
   id: z.string(),
@@ -102,7 +115,10 @@ const toolResultBlock = z.strictObject({
 });
 const turnSchema = z.strictObject({
   role: z.enum(['user', 'assistant'], 'role must be "user" or "assistant" (system prompts go in `system`)'),
-  content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))], 'content must be a string or an array of content blocks'),
+  content: z.union(
+    [z.string(), z.array(z.looseObject({ type: z.string() }))],
+    'content must be a string or an array of content blocks',
+  ),
 });
 /** A request body's other fields (model, max_tokens, tools …) are ignored. */
 const dataSchema = z.looseObject({
@@ -125,9 +141,18 @@ export function parseAnthropic(data: unknown): ParsedImport {
   const add = (m: Record<string, unknown>, o: Origin) => (messages.push(m), origins.push(o));
 
   if (typeof doc.system === 'string') {
-    if (doc.system !== '') add({ role: 'system', content: doc.system }, { base: ['data', 'system'], content: ['data', 'system'], calls: [] });
+    if (doc.system !== '')
+      add(
+        { role: 'system', content: doc.system },
+        { base: ['data', 'system'], content: ['data', 'system'], calls: [] },
+      );
   } else {
-    doc.system?.forEach((b, i) => add({ role: 'system', content: b.text }, { base: ['data', 'system', i], content: ['data', 'system', i, 'text'], calls: [] }));
+    doc.system?.forEach((b, i) =>
+      add(
+        { role: 'system', content: b.text },
+        { base: ['data', 'system', i], content: ['data', 'system', i, 'text'], calls: [] },
+      ),
+    );
   }
 
   doc.messages.forEach((turn, t) => {
@@ -160,17 +185,30 @@ export function parseAnthropic(data: unknown): ParsedImport {
           add(current.message, current.origin);
         }
         const calls = ((current.message.tool_calls as unknown[] | undefined) ??= []);
-        calls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: toolArguments(block.input) } });
+        calls.push({
+          id: block.id,
+          type: 'function',
+          function: { name: block.name, arguments: toolArguments(block.input) },
+        });
         current.origin.calls.push(path);
       } else if (raw.type === 'tool_result' && turn.role === 'user') {
         const block = parseAt(toolResultBlock, raw, path);
-        const content = typeof block.content === 'string' ? block.content : block.content?.map((p) => p.text).join('\n');
+        const content =
+          typeof block.content === 'string' ? block.content : block.content?.map((p) => p.text).join('\n');
         add(
-          { role: 'tool', tool_call_id: block.tool_use_id, content, ...(block.is_error === true && { metadata: { is_error: true } }) },
+          {
+            role: 'tool',
+            tool_call_id: block.tool_use_id,
+            content,
+            ...(block.is_error === true && { metadata: { is_error: true } }),
+          },
           { base: path, content: [...path, 'content'], toolCallId: [...path, 'tool_use_id'], calls: [] },
         );
       } else if (raw.type === 'tool_use' || raw.type === 'tool_result') {
-        throw invalidField([...path, 'type'], `${raw.type} blocks belong in ${raw.type === 'tool_use' ? 'assistant' : 'user'} turns`);
+        throw invalidField(
+          [...path, 'type'],
+          `${raw.type} blocks belong in ${raw.type === 'tool_use' ? 'assistant' : 'user'} turns`,
+        );
       } else {
         throw invalidField(
           [...path, 'type'],
@@ -191,7 +229,8 @@ export function parseAnthropic(data: unknown): ParsedImport {
       if (head === 'tool_call_id') return [...(o.toolCallId ?? o.base), ...rest.slice(1)];
       if (head === 'tool_calls' && typeof index === 'number' && o.calls[index] !== undefined) {
         // tool_calls[j].id -> the block's id, .function.name -> name, .function.arguments -> input.
-        const field = tail[0] === 'function' ? [tail[1] === 'arguments' ? 'input' : 'name'] : tail[0] === 'id' ? ['id'] : [];
+        const field =
+          tail[0] === 'function' ? [tail[1] === 'arguments' ? 'input' : 'name'] : tail[0] === 'id' ? ['id'] : [];
         return [...o.calls[index], ...field];
       }
       return [...o.base, ...rest];

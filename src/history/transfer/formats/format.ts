@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { parseInput } from '../../core/validate.js';
 import type { ConversationView } from '../../conversations/schemas.js';
+import { parseInput } from '../../core/validate.js';
 import type { MessageView } from '../../messages/schemas.js';
 
 /** Formats export_conversation renders; import_conversation reads all of them but markdown. */

@@ -1,10 +1,10 @@
 import type { ConversationView } from '../../conversations/schemas.js';
 import type { MessageView } from '../../messages/schemas.js';
 import { anthropicRenderer, parseAnthropic } from './anthropic.js';
+import type { ExportFormat, ImportFormat, ParsedImport, Rendered, Renderer } from './format.js';
 import { jsonRenderer, parseJson } from './json.js';
 import { markdownRenderer } from './markdown.js';
 import { openaiRenderer, parseOpenai } from './openai.js';
-import type { ExportFormat, ImportFormat, ParsedImport, Rendered, Renderer } from './format.js';
 
 export * from './format.js';
 
@@ -22,7 +22,11 @@ export const PARSERS: Record<ImportFormat, (data: unknown) => ParsedImport> = {
 };
 
 /** A whole conversation in one piece: what the concatenated pages of an export equal. */
-export function renderConversation(format: ExportFormat, conversation: ConversationView, messages: readonly MessageView[]): Rendered {
+export function renderConversation(
+  format: ExportFormat,
+  conversation: ConversationView,
+  messages: readonly MessageView[],
+): Rendered {
   return RENDERERS[format].render({ conversation, messages, first: true });
 }
 

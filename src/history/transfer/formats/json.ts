@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { appendedFields } from '../../core/rows.js';
 import { timestampSchema } from '../../core/timestamps.js';
 import { invalidField } from '../../core/validate.js';
-import { appendedFields } from '../../core/rows.js';
-import { type MessageView } from '../../messages/schemas.js';
-import { breakBeforeNonTool, type PageSource, parseAt, type ParsedImport, type Renderer } from './format.js';
+import type { MessageView } from '../../messages/schemas.js';
+import { breakBeforeNonTool, type PageSource, type ParsedImport, parseAt, type Renderer } from './format.js';
 
 /**
  * Our own format: everything a conversation holds except ids and seqs (a fresh import gets new

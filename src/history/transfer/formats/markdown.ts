@@ -65,9 +65,15 @@ export const markdownRenderer: Renderer = {
     const out: string[] = [];
     if (page.first) {
       const c = page.conversation;
-      const details = [`${c.message_count} message(s)`, `created ${c.created_at}`, ...(c.key === null ? [] : [`key ${code(c.key)}`])];
+      const details = [
+        `${c.message_count} message(s)`,
+        `created ${c.created_at}`,
+        ...(c.key === null ? [] : [`key ${code(c.key)}`]),
+      ];
       // A heading is one line: a title's line breaks become spaces.
-      out.push(`# ${(c.title ?? 'Untitled conversation').replace(/\s*[\r\n]+\s*/g, ' ')}\n\n_${details.join(' · ')}_\n`);
+      out.push(
+        `# ${(c.title ?? 'Untitled conversation').replace(/\s*[\r\n]+\s*/g, ' ')}\n\n_${details.join(' · ')}_\n`,
+      );
     }
     const placed = new Set<MessageView>();
     page.messages.forEach((m, i) => {
@@ -76,7 +82,8 @@ export const markdownRenderer: Renderer = {
       if (m.tool_calls !== undefined) {
         // The run of tool results right after this message: each goes under the call it answers.
         const run: MessageView[] = [];
-        for (let j = i + 1; j < page.messages.length && page.messages[j]!.role === 'tool'; j++) run.push(page.messages[j]!);
+        for (let j = i + 1; j < page.messages.length && page.messages[j]!.role === 'tool'; j++)
+          run.push(page.messages[j]!);
         for (const call of m.tool_calls) {
           block += `\n\n### Tool call ${code(call.function.name)} · ${code(call.id)}\n\n${prettyArguments(call.function.arguments)}`;
           for (const r of run.filter((r) => r.tool_call_id === call.id)) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MessageView } from '../../messages/schemas.js';
-import { breakBeforeNonTool, parseAt, type ParsedImport, type Renderer } from './format.js';
+import { breakBeforeNonTool, type ParsedImport, parseAt, type Renderer } from './format.js';
 
 /**
  * The OpenAI chat-completions `messages` array. Carries roles, content, names, tool calls
@@ -28,7 +28,10 @@ const messagesSchema = z.array(z.record(z.string(), z.unknown()), 'messages must
 const dataSchema = z.union([messagesSchema, z.looseObject({ messages: messagesSchema })], {
   error: 'data must be an OpenAI messages array, or an object with a messages array',
 });
-const textPart = z.strictObject({ type: z.literal('text', 'only text content parts can be imported'), text: z.string() });
+const textPart = z.strictObject({
+  type: z.literal('text', 'only text content parts can be imported'),
+  text: z.string(),
+});
 
 /**
  * Straight: each message becomes one message. What the API writes beside our fields is
@@ -46,13 +49,22 @@ export function parseOpenai(data: unknown): ParsedImport {
   const messages = list.map((m, i) => {
     // fromEntries defines own properties: a "__proto__" key stays a key (and is refused as unknown).
     const out: Record<string, unknown> = Object.fromEntries(
-      Object.entries(m).filter(([k, v]) => k === 'content' || (v !== null && !(k === 'annotations' && Array.isArray(v) && v.length === 0))),
+      Object.entries(m).filter(
+        ([k, v]) => k === 'content' || (v !== null && !(k === 'annotations' && Array.isArray(v) && v.length === 0)),
+      ),
     );
     if (out.role === 'developer') out.role = 'system';
     if (Array.isArray(out.content)) {
-      out.content = parseAt(z.array(textPart), out.content, [...base(i), 'content']).map((p) => p.text).join('\n');
+      out.content = parseAt(z.array(textPart), out.content, [...base(i), 'content'])
+        .map((p) => p.text)
+        .join('\n');
     }
     return out;
   });
-  return { conversation: {}, messages, createdAt: messages.map(() => undefined), pathOf: (i, rest) => [...base(i), ...rest] };
+  return {
+    conversation: {},
+    messages,
+    createdAt: messages.map(() => undefined),
+    pathOf: (i, rest) => [...base(i), ...rest],
+  };
 }
