@@ -78,7 +78,10 @@ export class TextSource {
     // Zipf(1): P(rank k) ∝ 1/k, sampled by inverting the cumulative harmonic sums.
     const cumulative: number[] = [];
     let sum = 0;
-    for (let k = 1; k <= this.words.length; k++) cumulative.push((sum += 1 / k));
+    for (let k = 1; k <= this.words.length; k++) {
+      sum += 1 / k;
+      cumulative.push(sum);
+    }
     this.stream = Array.from({ length: 1 << 17 }, () => {
       const x = r() * sum;
       let lo = 0;

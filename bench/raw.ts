@@ -60,7 +60,9 @@ export function openRaw(path: string): RawStore {
     for (const m of rows) {
       const id = uuidv7();
       insMsg.run(id, conversationId, ++seq, m.role, m.content, m.toolCallId ?? null, now);
-      m.toolCalls?.forEach((c, position) => insCall.run(conversationId, c.id, id, position, c.name, c.arguments));
+      m.toolCalls?.forEach((c, position) => {
+        insCall.run(conversationId, c.id, id, position, c.name, c.arguments);
+      });
     }
     return bumped.message_count;
   });
@@ -142,7 +144,8 @@ function group(rows: JoinedRow[]): unknown[] {
     }
     if (r.call_id !== null) {
       const m = out.at(-1)!;
-      (m.tool_calls ??= []).push({ id: r.call_id, type: r.type, function: { name: r.fn, arguments: r.arguments } });
+      m.tool_calls ??= [];
+      m.tool_calls.push({ id: r.call_id, type: r.type, function: { name: r.fn, arguments: r.arguments } });
     }
   }
   return out.reverse();

@@ -399,7 +399,7 @@ export const WORST_CASES: WorstCase[] = [
       await appendAll(attacker, id, [{ role: 'user', content: repeated('qq', DEFAULTS.contentBytes) }]);
       return () => ({
         tool: 'search_messages',
-        args: { query: repeated('qq', DEFAULTS.queryChars - 3).trimEnd() + '*' },
+        args: { query: `${repeated('qq', DEFAULTS.queryChars - 3).trimEnd()}*` },
       });
     },
   },
@@ -482,7 +482,7 @@ export const WORST_CASES: WorstCase[] = [
     what: 'list_conversations: a 500-character query over 1,000 titles that almost match it',
     async setup({ attacker }) {
       for (let i = 0; i < 1000; i++) await attacker.call('create_conversation', { title: `${'a'.repeat(499)}b` });
-      return () => ({ tool: 'list_conversations', args: { query: 'a'.repeat(499) + 'c', limit: DEFAULTS.listMax } });
+      return () => ({ tool: 'list_conversations', args: { query: `${'a'.repeat(499)}c`, limit: DEFAULTS.listMax } });
     },
   },
   {

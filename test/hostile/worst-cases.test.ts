@@ -69,6 +69,7 @@ function suite(backend: 'sqlite' | 'postgresql', transport: 'http' | 'stdio') {
   });
 }
 
+// biome-ignore lint/suspicious/noIdenticalTestTitle: each suite's title names its transport and backend
 suite('sqlite', 'http');
 suite('sqlite', 'stdio');
 if (postgresAdminUrl() !== undefined) suite('postgresql', 'http');

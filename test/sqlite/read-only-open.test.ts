@@ -52,7 +52,7 @@ function serveReadOnly(dbPath: string) {
     { jsonrpc: '2.0', id: 2, method: 'tools/list' },
     { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_conversations', arguments: {} } },
   ];
-  const r = runAsReader(['--db', dbPath, '--read-only'], env(), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const r = runAsReader(['--db', dbPath, '--read-only'], env(), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
   const answers = new Map(
     r.stdout
       .trim()

@@ -23,6 +23,7 @@ const PACKAGE_VERSION = (
 
 const UNICODE = 'Ünïcødé ✓ 👩‍👩‍👧 "quotes" \\ backslash\n\ttabbed\r\nCRLF';
 const TRICKY =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${x} is part of the text that must come back unchanged
   '</script><script>alert("x")</script> ${x} {{x}} %s %d $1 \u2028line-separator\u2029paragraph-separator ' +
   '\uFEFFzero-width-no-break e\u0301 (combining) עברית (RTL)   trailing spaces   ';
 const USER_CONTENT = `${UNICODE}\n${TRICKY}`;

@@ -60,7 +60,7 @@ async function appendUntilDead(
   for (let n = 0; ; n++) {
     const batch = `${prefix}-b${n}`;
     const messages = makeBatch(batch);
-    let result;
+    let result: Awaited<ReturnType<Running['callRaw']>>;
     try {
       result = await server.callRaw('append_messages', { conversation_id: id, messages });
     } catch {

@@ -89,7 +89,11 @@ function inMemoryFactory(opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAda
   const track = async (adapter: Promise<SqlDriverAdapter>) => {
     const a = await adapter;
     const executeRaw = a.executeRaw.bind(a);
-    a.executeRaw = async (q) => (q.args.length === 0 ? (await a.executeScript(q.sql), 0) : executeRaw(q));
+    a.executeRaw = async (q) => {
+      if (q.args.length > 0) return executeRaw(q);
+      await a.executeScript(q.sql);
+      return 0;
+    };
     opened.push(a);
     return a;
   };

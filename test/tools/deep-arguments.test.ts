@@ -16,7 +16,7 @@ let env: Env;
 let fresh: Env;
 let id: string;
 
-const deepObjects = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+const deepObjects = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
 const deepArrays = (n: number) => '['.repeat(n) + ']'.repeat(n);
 
 /** Arguments that used to make an export fail, and the two sides of the bound. */

@@ -228,7 +228,7 @@ describe('paging', () => {
   beforeAll(async () => {
     bigId = (await env.call('create_conversation', { title: 'long' })).conversation.id;
     // 1.5–4.5 KB, varying, so that the budget runs out at all kinds of places.
-    const filler = (n: number) => `${n} ` + 'lorem ipsum ünïcode ✓ '.repeat(60 + ((n * 37) % 130));
+    const filler = (n: number) => `${n} ${'lorem ipsum ünïcode ✓ '.repeat(60 + ((n * 37) % 130))}`;
     for (let batch = 0; batch < 6; batch++) {
       const messages: unknown[] = [];
       for (let i = 0; i < 10; i++) {

@@ -331,13 +331,11 @@ const badMessage: fc.Arbitrary<{ message: Record<string, unknown>; field: string
     field: 'metadata',
     mustReject: false,
   })),
-  fc
-    .constant(null)
-    .map(() => ({
-      message: { role: 'user', content: 'proto', metadata: protoKeyed({ 'nul\u0000key': 'nul\u0000value' }) },
-      field: 'metadata',
-      mustReject: false,
-    })),
+  fc.constant(null).map(() => ({
+    message: { role: 'user', content: 'proto', metadata: protoKeyed({ 'nul\u0000key': 'nul\u0000value' }) },
+    field: 'metadata',
+    mustReject: false,
+  })),
   fc.tuple(hostileString, hostileString).map(([id, args]) => ({
     message: {
       role: 'assistant',
@@ -347,13 +345,11 @@ const badMessage: fc.Arbitrary<{ message: Record<string, unknown>; field: string
     field: 'tool_calls',
     mustReject: false,
   })),
-  fc
-    .integer({ min: 1, max: 10_000 })
-    .map((d) => ({
-      message: { role: 'assistant', content: 'deep', tool_calls: nested(d, 'array') },
-      field: 'tool_calls',
-      mustReject: true,
-    })),
+  fc.integer({ min: 1, max: 10_000 }).map((d) => ({
+    message: { role: 'assistant', content: 'deep', tool_calls: nested(d, 'array') },
+    field: 'tool_calls',
+    mustReject: true,
+  })),
   fc
     .tuple(
       fc
@@ -402,7 +398,7 @@ describe.runIf(append)('append_messages with hostile messages', () => {
         const messages = [...good.slice(0, i), bad.message, ...good.slice(i)];
         const ctx = await contextFor(append!);
         const types = admittedTypes(
-          ((append!.inputSchema as JsonSchema).properties!.messages!.items!.properties ?? {})[bad.field] ?? {},
+          (append!.inputSchema as JsonSchema).properties!.messages!.items!.properties?.[bad.field] ?? {},
         );
         const wrongTyped =
           types !== undefined &&
@@ -417,7 +413,9 @@ describe.runIf(append)('append_messages with hostile messages', () => {
         if (result.isError) return;
         const page = await env.call('get_history', { conversation_id: ctx.conversationId, after_seq: 5, limit: 500 });
         expect(page.messages).toHaveLength(messages.length);
-        messages.forEach((sent, k) => expectSame(page.messages[k], sent, `messages[${k}] read back`));
+        messages.forEach((sent, k) => {
+          expectSame(page.messages[k], sent, `messages[${k}] read back`);
+        });
       }),
       { numRuns: 150 },
     );

@@ -30,7 +30,7 @@ describe('JSON sizes counted without serializing', () => {
         fc.string({ unit: 'grapheme', maxLength: 50 }),
         (a, b) => {
           expect(jsonTextBytes(a)).toBe(wire(a));
-          expect(jsonTextBytes(b + '\u0001"\\\n')).toBe(wire(b + '\u0001"\\\n'));
+          expect(jsonTextBytes(`${b}\u0001"\\\n`)).toBe(wire(`${b}\u0001"\\\n`));
         },
       ),
       { numRuns: 500 },

@@ -6,7 +6,14 @@ import { type PooledServer, ServerPool } from '../../src/transports/server-pool.
 function fakes() {
   const built: Array<PooledServer & { owner: string; closed: boolean }> = [];
   const build = (owner: string) => {
-    const entry = { owner, closed: false, server: {} as McpServer, close: async () => void (entry.closed = true) };
+    const entry = {
+      owner,
+      closed: false,
+      server: {} as McpServer,
+      close: async () => {
+        entry.closed = true;
+      },
+    };
     built.push(entry);
     return entry;
   };

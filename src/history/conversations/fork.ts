@@ -6,7 +6,7 @@ import { invalidField, parseInput } from '../core/validate.js';
 import { insertBatch } from '../messages/insert-batch.js';
 import { readMessagePage } from '../messages/load-messages.js';
 import type { Scope, Tx } from '../scope.js';
-import { type ConversationView, type ForkView, forkInputSchema } from './schemas.js';
+import { type ForkView, forkInputSchema } from './schemas.js';
 
 /** Messages copied per round trip, and the stored bytes one round trip reads at most (about). */
 const COPY_CHUNK = 500;

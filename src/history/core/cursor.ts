@@ -17,12 +17,13 @@ export function encodeCursor(payload: readonly unknown[]): string {
 
 /** The payload of `cursor` if `schema` accepts it; otherwise the error `invalid` says what to do. */
 export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S, invalid = NOT_VALID): z.output<S> {
-  let parsed;
+  let value: unknown;
   try {
-    parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    parsed = undefined;
+    throw new HistoryError('invalid_input', invalid, 'cursor');
   }
-  if (parsed?.success !== true) throw new HistoryError('invalid_input', invalid, 'cursor');
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HistoryError('invalid_input', invalid, 'cursor');
   return parsed.data;
 }

@@ -4,7 +4,7 @@ import type { Scope, Tx } from '../scope.js';
 import { inConversationTransaction } from './conversation-transaction.js';
 import { insertBatch } from './insert-batch.js';
 import { hashRequest, sameRequest } from './request-hash.js';
-import type { AppendInput, MessageInput } from './schemas.js';
+import type { MessageInput } from './schemas.js';
 import { type AppendedView, appendedView } from './schemas.js';
 
 /** Thrown inside the transaction to roll back the seq reservation and answer from the record. */

@@ -5,7 +5,7 @@ import { FIXED_LIMITS as F } from '../core/limits.js';
 import { instant, int } from '../core/rows.js';
 import { parseInput } from '../core/validate.js';
 import type { Scope } from '../scope.js';
-import { decodeSearchCursor, encodeSearchCursor, type SearchPosition, searchFingerprint } from './cursor.js';
+import { decodeSearchCursor, encodeSearchCursor, searchFingerprint } from './cursor.js';
 import { toMatchQuery } from './query.js';
 import { type SearchResultView, searchMessagesInputSchema, toInstant } from './schemas.js';
 import { makeSnippet, type SnippetTerm, snippetTerms } from './snippet.js';

@@ -138,7 +138,10 @@ export function parseAnthropic(data: unknown): ParsedImport {
   const doc = parseAt(dataSchema, data, ['data']);
   const messages: Array<Record<string, unknown>> = [];
   const origins: Origin[] = [];
-  const add = (m: Record<string, unknown>, o: Origin) => (messages.push(m), origins.push(o));
+  const add = (m: Record<string, unknown>, o: Origin) => {
+    messages.push(m);
+    origins.push(o);
+  };
 
   if (typeof doc.system === 'string') {
     if (doc.system !== '')
@@ -147,12 +150,12 @@ export function parseAnthropic(data: unknown): ParsedImport {
         { base: ['data', 'system'], content: ['data', 'system'], calls: [] },
       );
   } else {
-    doc.system?.forEach((b, i) =>
+    doc.system?.forEach((b, i) => {
       add(
         { role: 'system', content: b.text },
         { base: ['data', 'system', i], content: ['data', 'system', i, 'text'], calls: [] },
-      ),
-    );
+      );
+    });
   }
 
   doc.messages.forEach((turn, t) => {
@@ -184,7 +187,8 @@ export function parseAnthropic(data: unknown): ParsedImport {
           current = { message: { role: 'assistant', content: null }, origin: { base: path, content: path, calls: [] } };
           add(current.message, current.origin);
         }
-        const calls = ((current.message.tool_calls as unknown[] | undefined) ??= []);
+        current.message.tool_calls ??= [];
+        const calls = current.message.tool_calls as unknown[];
         calls.push({
           id: block.id,
           type: 'function',
