@@ -3,7 +3,7 @@ import { conversationNotFound, HistoryError } from '../core/errors.js';
 import { defaultBudget, type ResponseBudget } from '../core/response-budget.js';
 import { instant, int } from '../core/rows.js';
 import { parseInput } from '../core/validate.js';
-import { readMessagePage } from '../messages/load-messages.js';
+import { loadMessages } from '../messages/load-messages.js';
 import type { MessageView } from '../messages/schemas.js';
 import type { Scope } from '../scope.js';
 import type { ContextView, SummaryMessageView } from './schemas.js';
@@ -92,7 +92,7 @@ async function readContext(
   const lowest = Math.max(system.at(-1)?.seq ?? 0, stored?.throughSeq ?? 0) + 1;
   let upper = total;
   for (let take = FIRST_PAGE; upper >= lowest; take = Math.min(take * 2, MAX_PAGE)) {
-    const page = await readMessagePage(s.db, {
+    const page = await loadMessages(s.db, {
       conversationId: id,
       fromSeq: lowest,
       toSeq: upper,
@@ -186,7 +186,7 @@ async function leadingSystemMessages(
   const found: MessageView[] = [];
   let bytes = 0;
   for (let after = 0, take = SYSTEM_PAGE; after < total; after += take, take = Math.min(take * 2, MAX_PAGE)) {
-    const page = await readMessagePage(s.db, {
+    const page = await loadMessages(s.db, {
       conversationId: id,
       fromSeq: after + 1,
       toSeq: total,

@@ -4,7 +4,7 @@ import { withRetry } from '../core/retry.js';
 import { appendedFields, instant, toConversationView } from '../core/rows.js';
 import { invalidField, parseInput } from '../core/validate.js';
 import { insertBatch } from '../messages/insert-batch.js';
-import { readMessagePage } from '../messages/load-messages.js';
+import { loadMessages } from '../messages/load-messages.js';
 import type { Scope, Tx } from '../scope.js';
 import { type ForkView, forkInputSchema } from './schemas.js';
 
@@ -67,7 +67,7 @@ export async function forkConversation(s: Scope, raw: unknown): Promise<ForkView
  */
 async function copyMessages(tx: Tx, from: string, to: string, through: number): Promise<void> {
   for (let next = 1; next <= through; ) {
-    const rows = await readMessagePage(tx, {
+    const rows = await loadMessages(tx, {
       conversationId: from,
       fromSeq: next,
       toSeq: through,

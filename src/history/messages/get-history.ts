@@ -4,7 +4,7 @@ import { defaultBudget, fitPrefix, type ResponseBudget } from '../core/response-
 import { int } from '../core/rows.js';
 import { parseInput } from '../core/validate.js';
 import type { Scope } from '../scope.js';
-import { readMessagePage } from './load-messages.js';
+import { loadMessages } from './load-messages.js';
 import { getHistoryInputSchema, type HistoryPageView, type MessageView } from './schemas.js';
 
 /**
@@ -32,7 +32,7 @@ export async function getHistory(
   // (or from the end); either way (conversation_id, seq) is the index that serves it.
   // Bounded by the count read above, so a concurrent append cannot show a seq beyond it
   // (and no bound exceeds the seq column's range, which PostgreSQL would refuse).
-  const page = await readMessagePage(s.db, {
+  const page = await loadMessages(s.db, {
     conversationId,
     fromSeq: forward ? Math.min(input.after_seq!, total) + 1 : 1,
     toSeq: forward ? total : Math.min(input.before_seq ?? total + 1, total + 1) - 1,

@@ -44,7 +44,7 @@ interface Row {
  * messages of 4 MiB is measured, not read. Only the messages within `maxBytes` are then
  * read, each joined to its tool calls by (message_id, position).
  */
-export async function readMessagePage(db: RawQueries, r: PageRange): Promise<MessageView[]> {
+export async function loadMessages(db: RawQueries, r: PageRange): Promise<MessageView[]> {
   const order = raw(r.from === 'start' ? 'ASC' : 'DESC');
   const rows = await db.$queryRaw<Row[]>`
     WITH sized AS MATERIALIZED (

@@ -6,7 +6,7 @@ import { MAX_SEQ } from '../core/fields.js';
 import { FIXED_LIMITS as F } from '../core/limits.js';
 import { toConversationView } from '../core/rows.js';
 import { parseInput } from '../core/validate.js';
-import { readMessagePage } from '../messages/load-messages.js';
+import { loadMessages } from '../messages/load-messages.js';
 import type { MessageView } from '../messages/schemas.js';
 import type { Scope } from '../scope.js';
 import { EXPORT_FORMATS, type ExportFormat, RENDERERS, type Renderer, renderedBytes } from './formats/index.js';
@@ -62,7 +62,7 @@ async function loadCandidates(
   budget: number,
 ): Promise<MessageView[]> {
   if (start > total) return [];
-  return readMessagePage(s.db, {
+  return loadMessages(s.db, {
     conversationId,
     fromSeq: start,
     toSeq: total,
