@@ -56,7 +56,15 @@ export async function startServer(
   const client = new Client({ name: 'stdio-test', version: '1.0.0' });
   const errors: Error[] = [];
   client.onerror = (error) => errors.push(error);
-  await client.connect(transport);
+  try {
+    await client.connect(transport);
+  } catch (err) {
+    // A server that exits while starting says why only on stderr: carry it into the failure.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    throw new Error(`the server did not start (${(err as Error).message}); its stderr:\n${stderr.slice(-3000)}`, {
+      cause: err,
+    });
+  }
 
   // The transport keeps its child private; the exit code is what these tests are about.
   const child = (transport as unknown as { _process?: ChildProcess })._process;

@@ -50,7 +50,10 @@ describe('concurrent appends', () => {
       // Separate processes, not two connections in this one: better-sqlite3 waits for a lock
       // synchronously, so two connections in one thread would block each other's progress.
       const path = join(tmp.dir, 'two.db');
-      const [a, b] = await Promise.all([startServer(path, []), startServer(path, [])]);
+      const [a, b] = await Promise.all([
+        startServer(path, ['--log-level', 'warn']),
+        startServer(path, ['--log-level', 'warn']),
+      ]);
       try {
         const [ra, rb] = await Promise.all([
           a.call('create_conversation', { key: 'same' }),
@@ -79,6 +82,12 @@ describe('concurrent appends', () => {
         for (let i = 0; i < 200; i += 2) {
           expect(page.messages[i + 1].content).toBe(`${page.messages[i].content}-reply`);
         }
+      } catch (err) {
+        // A server that died says why only on its stderr: show it with the failure.
+        throw new Error(
+          `${(err as Error).message}\nserver a stderr:\n${a.stderr().slice(-3000)}\nserver b stderr:\n${b.stderr().slice(-3000)}`,
+          { cause: err },
+        );
       } finally {
         await Promise.all([a.close(), b.close()]);
       }
