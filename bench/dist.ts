@@ -5,7 +5,7 @@
  * dist/'s API the bench uses.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Resolved from this file, so it works from bench/ (source) and dist-bench/ (compiled) alike.
@@ -15,6 +15,13 @@ export const MIGRATIONS = join(ROOT, 'prisma', 'sqlite', 'migrations');
 export const CACHE = join(ROOT, 'bench', '.cache');
 export const RESULTS = join(ROOT, 'bench', 'results');
 export const PEER = join(ROOT, 'bench', '.peer');
+
+/**
+ * The repository whose BUILT server is measured: BENCH_SERVER_ROOT (e.g. a frozen earlier
+ * build, for before/after figures from the same machine), else this one.
+ */
+export const SERVER_ROOT = process.env.BENCH_SERVER_ROOT?.trim() ? resolve(process.env.BENCH_SERVER_ROOT.trim()) : ROOT;
+export const SERVER_CLI = join(SERVER_ROOT, 'dist', 'cli.js');
 
 export interface Closable {
   close(): Promise<void>;
