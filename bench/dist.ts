@@ -9,19 +9,21 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Resolved from this file, so it works from bench/ (source) and dist-bench/ (compiled) alike.
+// The bench's own files (seed cache, results, peers) always live in THIS repository, so that
+// measuring another build never writes into it.
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CLI = join(ROOT, 'dist', 'cli.js');
-export const MIGRATIONS = join(ROOT, 'prisma', 'sqlite', 'migrations');
 export const CACHE = join(ROOT, 'bench', '.cache');
 export const RESULTS = join(ROOT, 'bench', 'results');
 export const PEER = join(ROOT, 'bench', '.peer');
 
 /**
  * The repository whose BUILT server is measured: BENCH_SERVER_ROOT (e.g. a frozen earlier
- * build, for before/after figures from the same machine), else this one.
+ * build, for before/after figures from the same machine), else this one. Its dist/ is spawned
+ * and imported, its migrations key the seed cache, its folder is what `npm pack` packs.
  */
 export const SERVER_ROOT = process.env.BENCH_SERVER_ROOT?.trim() ? resolve(process.env.BENCH_SERVER_ROOT.trim()) : ROOT;
 export const SERVER_CLI = join(SERVER_ROOT, 'dist', 'cli.js');
+export const MIGRATIONS = join(SERVER_ROOT, 'prisma', 'sqlite', 'migrations');
 
 export interface Closable {
   close(): Promise<void>;
@@ -55,9 +57,11 @@ export interface DistModules {
 }
 
 async function load(rel: string): Promise<any> {
-  const file = join(ROOT, 'dist', rel);
+  const file = join(SERVER_ROOT, 'dist', rel);
   if (!existsSync(file))
-    throw new Error(`${file} is missing: run \`npm run bench\` (it builds first) or \`npm run build\``);
+    throw new Error(
+      `${file} is missing: run \`npm run bench\` (it builds first) or \`npm run build\` (in BENCH_SERVER_ROOT if set)`,
+    );
   return import(pathToFileURL(file).href);
 }
 

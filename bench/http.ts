@@ -19,7 +19,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
-import { CLI } from './dist.js';
+import { SERVER_CLI } from './dist.js';
 import { FAST, measure, positiveInt, type Timing, table } from './stats.js';
 
 const log = (s: string) => process.stderr.write(`[bench:http] ${s}\n`);
@@ -63,7 +63,7 @@ async function postgresBackend(adminUrl: string): Promise<Backend> {
 
 /** `token create` through the CLI, as an operator would (it also applies the migrations). */
 function createToken(env: Record<string, string>): string {
-  const out = execFileSync(process.execPath, [CLI, 'token', 'create', '--owner', 'bench', '--name', 'bench'], {
+  const out = execFileSync(process.execPath, [SERVER_CLI, 'token', 'create', '--owner', 'bench', '--name', 'bench'], {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -74,7 +74,7 @@ function createToken(env: Record<string, string>): string {
 }
 
 async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--http', '--port', '0', '--log-level', 'info'], {
+  const child = spawn(process.execPath, [SERVER_CLI, 'serve', '--http', '--port', '0', '--log-level', 'info'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,6 +1,7 @@
 /**
- * Seeded databases, built once and cached under bench/.cache/ (git-ignored), keyed by size and
- * by the migration set, so a schema change rebuilds them and a rerun starts in seconds.
+ * Seeded databases, built once and cached under bench/.cache/ (git-ignored; always this
+ * repository's, also when BENCH_SERVER_ROOT measures another build), keyed by size and by the
+ * migration set of the build under test, so a schema change rebuilds them and a rerun starts in seconds.
  *
  * How (default, BENCH_SEED_MODE=upgrade): the built server's own migration code applies the
  * first migration (the tables), better-sqlite3 prepared statements fill them in large
@@ -25,6 +26,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -79,6 +81,9 @@ export async function seeded(label: string, dist: DistModules, log: (s: string) 
   const path = join(CACHE, `seed-${messages}-${hash}.db`);
   const infoPath = `${path}.json`;
   if (existsSync(path) && existsSync(infoPath)) {
+    // Marks the set as recently used, for pruneStale() in a run against another build.
+    const now = new Date();
+    utimesSync(infoPath, now, now);
     return { ...(JSON.parse(readFileSync(infoPath, 'utf8')) as SeedInfo), path, cached: true };
   }
   pruneStale(hash);
@@ -119,13 +124,24 @@ export async function seeded(label: string, dist: DistModules, log: (s: string) 
 
 /**
  * Cached seeds of other migration sets (or generator versions) are dead weight, up to 1 GB
- * each; so are half-built files of runs that were killed.
+ * each; so are half-built files of runs that were killed. One other set is kept, the most
+ * recently used: before/after runs (BENCH_SERVER_ROOT) alternate between two builds whose
+ * migrations may differ, and reseeding 1M messages on every switch costs minutes.
  */
 function pruneStale(hash: string): void {
+  const lastUse = new Map<string, number>();
+  for (const f of readdirSync(CACHE)) {
+    const info = /^seed-\d+-([0-9a-f]+)\.db\.json$/.exec(f);
+    if (info && info[1] !== hash) {
+      const t = statSync(join(CACHE, f)).mtimeMs;
+      lastUse.set(info[1]!, Math.max(t, lastUse.get(info[1]!) ?? 0));
+    }
+  }
+  const keep = [...lastUse].sort((a, b) => b[1] - a[1])[0]?.[0];
   for (const f of readdirSync(CACHE)) {
     const seed = /^seed-\d+-([0-9a-f]+)\.db(?:\.json|-wal|-shm)?$/.exec(f);
     const partial = /^\.(?:building|first-migration)-(\d+)/.exec(f);
-    if ((seed && seed[1] !== hash) || (partial && !alive(Number(partial[1]))))
+    if ((seed && seed[1] !== hash && seed[1] !== keep) || (partial && !alive(Number(partial[1]))))
       rmSync(join(CACHE, f), { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { type CallToolResult, ListToolsResultSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { CLI } from './dist.js';
+import { SERVER_CLI } from './dist.js';
 
 export interface Session {
   client: Client;
@@ -23,7 +23,7 @@ export interface Session {
 export const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 export function ourServer(dbPath: string): { command: string; args: string[]; env?: Record<string, string> } {
-  return { command: process.execPath, args: [...SERVER_NODE_ARGS, CLI, '--db', dbPath, '--log-level', 'warn'] };
+  return { command: process.execPath, args: [...SERVER_NODE_ARGS, SERVER_CLI, '--db', dbPath, '--log-level', 'warn'] };
 }
 
 /**

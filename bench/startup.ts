@@ -3,12 +3,13 @@
  * one by one (as dist/cli.js does, minus the stdio transport) and reports the time since
  * process start and the RSS after each step. Also loads the tokenizer, which the server only
  * loads on the first get_context call (so it shows in the end-of-run RSS, not the idle RSS).
+ * Everything is loaded from SERVER_ROOT (the build under test, with its own node_modules).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from './dist.js';
+import { SERVER_ROOT } from './dist.js';
 
 export interface StartupStep {
   step: string;
@@ -16,10 +17,10 @@ export interface StartupStep {
   rss_mb: number;
 }
 
-const url = (rel: string) => JSON.stringify(pathToFileURL(join(ROOT, rel)).href);
+const url = (rel: string) => JSON.stringify(pathToFileURL(join(SERVER_ROOT, rel)).href);
 
 function script(dbPath: string): string {
-  const tokens = existsSync(join(ROOT, 'dist', 'history', 'tokens.js'));
+  const tokens = existsSync(join(SERVER_ROOT, 'dist', 'history', 'tokens.js'));
   return `
 const steps = [];
 const mark = (step) => steps.push({ step, at_ms: Math.round(performance.now() * 10) / 10, rss_mb: Math.round(process.memoryUsage().rss / 104857.6) / 10 });

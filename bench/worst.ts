@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from './dist.js';
+import { SERVER_CLI } from './dist.js';
 import { positiveInt } from './stats.js';
 import { WORST_CASES } from './worst/cases.js';
 import { runWorstCases, type Target } from './worst/harness.js';
@@ -32,7 +32,7 @@ export async function worstCaseBench(options: { cli?: string; runs?: number; tra
   const target: Target = url ? { provider: 'postgresql', url } : { provider: 'sqlite', path: join(dir, 'worst.db') };
   try {
     return await runWorstCases({
-      cli: options.cli ?? process.env.WORST_CLI ?? CLI,
+      cli: options.cli ?? process.env.WORST_CLI ?? SERVER_CLI,
       target,
       transport: options.transport ?? (process.env.WORST_TRANSPORT === 'stdio' ? 'stdio' : 'http'),
       runs: options.runs ?? positiveInt(process.env.WORST_RUNS, 3),
