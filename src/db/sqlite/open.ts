@@ -10,6 +10,7 @@ import { applyMigrations } from './migrate.js';
 import { prepareReadOnly } from './read-only.js';
 import { serialized } from './serial.js';
 import { isDirectoryProblem, SqliteStartProblem, sqliteStartError } from './start-errors.js';
+import { cacheStatements } from './statement-cache.js';
 
 export interface OpenSqliteOptions {
   /** Path of the SQLite file; its directory is created when missing (not when read-only). */
@@ -66,7 +67,7 @@ async function openReadWrite(options: OpenSqliteOptions): Promise<Database> {
   }
 
   // Statements wait behind open transactions: see serial.ts for the data it lost before.
-  const db = new PrismaClient({ adapter: serialized(adapter) });
+  const db = new PrismaClient({ adapter: serialized(adapter, cacheStatements) });
   // Per-connection settings. NORMAL is durable in WAL mode except for the last transactions
   // before a power loss (never corruption).
   await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
@@ -103,7 +104,7 @@ async function openReadOnly(options: OpenSqliteOptions): Promise<Database> {
       fileMustExist: true,
     });
     // One connection here too: a read transaction must not take in another request's statements.
-    const db = new PrismaClient({ adapter: serialized(adapter) });
+    const db = new PrismaClient({ adapter: serialized(adapter, cacheStatements) });
     await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
     return {
       db,

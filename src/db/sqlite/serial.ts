@@ -18,12 +18,16 @@ type Transaction = Awaited<ReturnType<Adapter['startTransaction']>>;
  * the process: transactions here do no CPU-heavy work and hold no lock while waiting on
  * anything but the database (see "Cost bounds" in README.md).
  */
-export function serialized(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+export function serialized(
+  factory: PrismaBetterSqlite3,
+  /** Applied to each new connection before it is serialized (statement-cache.ts). */
+  prepare: (connection: Adapter) => Adapter = (connection) => connection,
+): PrismaBetterSqlite3 {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => serializeAdapter(await factory.connect()),
-    connectToShadowDb: async () => serializeAdapter(await factory.connectToShadowDb()),
+    connect: async () => serializeAdapter(prepare(await factory.connect())),
+    connectToShadowDb: async () => serializeAdapter(prepare(await factory.connectToShadowDb())),
   } as PrismaBetterSqlite3;
 }
 
