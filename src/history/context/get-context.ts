@@ -3,11 +3,12 @@ import { conversationNotFound, HistoryError } from '../core/errors.js';
 import { defaultBudget, type ResponseBudget } from '../core/response-budget.js';
 import { instant, int } from '../core/rows.js';
 import { parseInput } from '../core/validate.js';
-import { loadMessages } from '../messages/load-messages.js';
+import { loadMessagesWithTokens, type StoredTokens } from '../messages/load-messages.js';
 import type { MessageView } from '../messages/schemas.js';
 import type { Scope } from '../scope.js';
 import type { ContextView, SummaryMessageView } from './schemas.js';
 import { type GetContextInput, getContextInputSchema } from './schemas.js';
+import { LearnedTokens } from './stored-tokens.js';
 import { summaryMessage } from './summary.js';
 import { ENCODING, loadTokenCounter, REPLY_PRIMER_TOKENS, TokenMeter } from './tokens.js';
 import { ContextWindow } from './window.js';
@@ -58,7 +59,7 @@ interface Snapshot {
   total: number;
   /** Id of message seq `total`: if it is still there afterwards, nothing read was rewound. */
   lastId: string | null;
-  summary: { throughSeq: number; content: string; createdAt: Date } | null;
+  summary: { throughSeq: number; content: string; createdAt: Date; tokens: StoredTokens | null } | null;
 }
 
 async function readContext(
@@ -67,18 +68,37 @@ async function readContext(
   meter: TokenMeter,
   budget: ResponseBudget<ContextMessage>,
 ) {
+  const learned = new LearnedTokens();
+  /** A message's stored count, or its count now (kept for next time when it is the whole count). */
+  const tokensOf = async (m: MessageView, known: StoredTokens | null, cap: number): Promise<number> => {
+    if (known !== null) {
+      if (known.estimated) meter.estimated = true;
+      return known.tokens;
+    }
+    const counted = await meter.measure(m, cap);
+    if (counted.complete) learned.add(m.id, counted.tokens, counted.estimated);
+    return counted.tokens;
+  };
   const id = input.conversation_id;
   const snapshot = await readSnapshot(s, id, input.use_summary !== false);
   const { total, summary: stored } = snapshot;
   const summary = stored && summaryMessage(stored);
-  const system = input.include_system === false ? [] : await leadingSystemMessages(s, id, total, budget);
+  const { views: system, tokens: systemTokens } =
+    input.include_system === false ? { views: [], tokens: [] } : await leadingSystemMessages(s, id, total, budget);
 
   const pinned: ContextMessage[] = [...system, ...(summary ? [summary] : [])];
   let pinnedTokens = REPLY_PRIMER_TOKENS;
   let pinnedBytes = 0;
-  for (const m of pinned) {
-    pinnedTokens += await meter.message(m);
+  for (const [i, m] of system.entries()) {
+    pinnedTokens += await tokensOf(m, systemTokens[i] ?? null, Infinity);
     pinnedBytes += budget.cost(m);
+  }
+  if (summary) {
+    // Counted by set_summary when it was stored (a summary stored before that: counted now).
+    const known = stored.tokens;
+    if (known?.estimated === true) meter.estimated = true;
+    pinnedTokens += known === null ? await meter.message(summary) : known.tokens;
+    pinnedBytes += budget.cost(summary);
   }
   if (pinnedTokens > input.max_tokens)
     throw tooFewTokens(input.max_tokens, pinnedTokens, system.length > 0, summary !== null);
@@ -92,7 +112,7 @@ async function readContext(
   const lowest = Math.max(system.at(-1)?.seq ?? 0, stored?.throughSeq ?? 0) + 1;
   let upper = total;
   for (let take = FIRST_PAGE; upper >= lowest; take = Math.min(take * 2, MAX_PAGE)) {
-    const page = await loadMessages(s.db, {
+    const { views: page, tokens: stored } = await loadMessagesWithTokens(s.db, {
       conversationId: id,
       fromSeq: lowest,
       toSeq: upper,
@@ -101,12 +121,12 @@ async function readContext(
       maxBytes: budget.bytes,
     });
     let open = true;
-    for (const m of page) {
+    for (const [i, m] of page.entries()) {
       // Bytes first: a message that cannot fit the response is never tokenized, and one that
       // can is counted only as far as the tokens left (a stopped count closes the window).
       const bytes = budget.cost(m);
       const left = window.tokensLeftFor(bytes);
-      open = left !== undefined && window.offer(m, { tokens: await meter.message(m, left), bytes });
+      open = left !== undefined && window.offer(m, { tokens: await tokensOf(m, stored[i] ?? null, left), bytes });
       if (!open) break;
     }
     if (!open || page.length < take) break;
@@ -114,6 +134,7 @@ async function readContext(
   }
   const fitted = window.finish();
   if (!(await stillThere(s, id, snapshot))) return undefined;
+  await learned.save(s.db);
 
   const first = fitted.messages[0];
   const last = fitted.messages.at(-1);
@@ -138,7 +159,9 @@ async function readSnapshot(s: Scope, id: string, withSummary: boolean): Promise
   const summaryColumns = withSummary
     ? sql`, (SELECT through_seq FROM summaries WHERE conversation_id = c.id) AS through_seq,
                    (SELECT content FROM summaries WHERE conversation_id = c.id) AS summary,
-                   (SELECT created_at FROM summaries WHERE conversation_id = c.id) AS summary_at`
+                   (SELECT created_at FROM summaries WHERE conversation_id = c.id) AS summary_at,
+                   (SELECT tokens_o200k FROM summaries WHERE conversation_id = c.id) AS summary_tokens,
+                   (SELECT tokens_o200k_estimated FROM summaries WHERE conversation_id = c.id) AS summary_estimated`
     : empty;
   const rows = await s.db.$queryRaw<
     Array<{
@@ -147,6 +170,8 @@ async function readSnapshot(s: Scope, id: string, withSummary: boolean): Promise
       through_seq?: number | bigint | null;
       summary?: string | null;
       summary_at?: Date | string | null;
+      summary_tokens?: number | bigint | null;
+      summary_estimated?: boolean | number | bigint | null;
     }>
   >`SELECT c.message_count,
            (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.seq = c.message_count) AS last_id
@@ -159,7 +184,15 @@ async function readSnapshot(s: Scope, id: string, withSummary: boolean): Promise
   // A summary beyond the stored messages is stale (a rewind that did not drop it): ignore it.
   const summary =
     throughSeq !== null && throughSeq <= total && row.summary != null && row.summary_at != null
-      ? { throughSeq, content: row.summary, createdAt: instant(row.summary_at) }
+      ? {
+          throughSeq,
+          content: row.summary,
+          createdAt: instant(row.summary_at),
+          tokens:
+            row.summary_tokens == null
+              ? null
+              : { tokens: int(row.summary_tokens), estimated: Boolean(row.summary_estimated) },
+        }
       : null;
   return { total, lastId: row.last_id, summary };
 }
@@ -182,11 +215,11 @@ async function leadingSystemMessages(
   id: string,
   total: number,
   budget: ResponseBudget<ContextMessage>,
-): Promise<MessageView[]> {
-  const found: MessageView[] = [];
+): Promise<{ views: MessageView[]; tokens: Array<StoredTokens | null> }> {
+  const found = { views: [] as MessageView[], tokens: [] as Array<StoredTokens | null> };
   let bytes = 0;
   for (let after = 0, take = SYSTEM_PAGE; after < total; after += take, take = Math.min(take * 2, MAX_PAGE)) {
-    const page = await loadMessages(s.db, {
+    const { views: page, tokens } = await loadMessagesWithTokens(s.db, {
       conversationId: id,
       fromSeq: after + 1,
       toSeq: total,
@@ -194,9 +227,10 @@ async function leadingSystemMessages(
       limit: take,
       maxBytes: budget.bytes,
     });
-    for (const m of page) {
+    for (const [i, m] of page.entries()) {
       if (m.role !== 'system') return found;
-      found.push(m);
+      found.views.push(m);
+      found.tokens.push(tokens[i] ?? null);
       bytes += budget.cost(m);
       if (bytes > budget.bytes) return found;
     }

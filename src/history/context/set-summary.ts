@@ -35,7 +35,13 @@ export async function setSummary(s: Scope, raw: unknown): Promise<SummarySetView
       where: { conversationId },
       select: { throughSeq: true, createdAt: true },
     });
-    const data = { throughSeq: input.through_seq, content: input.summary, createdAt: now };
+    const data = {
+      throughSeq: input.through_seq,
+      content: input.summary,
+      createdAt: now,
+      tokensO200k: tokens,
+      tokensO200kEstimated: meter.estimated,
+    };
     await tx.summary.upsert({ where: { conversationId }, create: { conversationId, ...data }, update: data });
     return {
       conversation_id: conversationId,

@@ -121,6 +121,22 @@ export class TokenMeter {
   }
 
   /**
+   * Tokens of one message, and whether that number is the whole count (at most `cap`) and an
+   * estimate: what get_context may store for the message (stored-tokens.ts).
+   */
+  async measure(
+    m: CountableMessage,
+    cap = Infinity,
+  ): Promise<{ tokens: number; complete: boolean; estimated: boolean }> {
+    const before = this.estimated;
+    this.estimated = false;
+    const tokens = await this.message(m, cap);
+    const estimated = this.estimated;
+    this.estimated ||= before;
+    return { tokens, complete: tokens <= cap, estimated };
+  }
+
+  /**
    * Tokens of one message by the formula above. With a `cap` (what is left of a budget), it
    * stops once the message is known not to fit: the number answered is then only "above cap".
    */

@@ -1,5 +1,5 @@
 import type { RawQueries } from '../../db/index.js';
-import { raw } from '../../db/sql.js';
+import { empty, raw, sql } from '../../db/sql.js';
 import { instant, int, toMessageView } from '../core/rows.js';
 import type { MessageView } from './schemas.js';
 
@@ -28,6 +28,8 @@ interface Row {
   tool_call_id: string | null;
   metadata: string | null;
   created_at: Date | string;
+  tokens_o200k?: number | bigint | null;
+  tokens_o200k_estimated?: boolean | number | bigint | null;
   call_id: string | null;
   call_type: string | null;
   call_name: string | null;
@@ -45,6 +47,24 @@ interface Row {
  * read, each joined to its tool calls by (message_id, position).
  */
 export async function loadMessages(db: RawQueries, r: PageRange): Promise<MessageView[]> {
+  return (await readPage(db, r, false)).views;
+}
+
+/** A message's token count as get_context stored it (messages.tokens_o200k), or null. */
+export interface StoredTokens {
+  tokens: number;
+  estimated: boolean;
+}
+
+/** loadMessages, with each message's stored token count beside it (same order). */
+export function loadMessagesWithTokens(
+  db: RawQueries,
+  r: PageRange,
+): Promise<{ views: MessageView[]; tokens: Array<StoredTokens | null> }> {
+  return readPage(db, r, true);
+}
+
+async function readPage(db: RawQueries, r: PageRange, withTokens: boolean) {
   const order = raw(r.from === 'start' ? 'ASC' : 'DESC');
   const rows = await db.$queryRaw<Row[]>`
     WITH sized AS MATERIALIZED (
@@ -63,6 +83,7 @@ export async function loadMessages(db: RawQueries, r: PageRange): Promise<Messag
     ),
     page AS MATERIALIZED (
       SELECT m.id, m.seq, m.role, m.content, m.name, m.tool_call_id, m.metadata, m.created_at
+             ${withTokens ? sql`, m.tokens_o200k, m.tokens_o200k_estimated` : empty}
       FROM kept JOIN messages m ON m.conversation_id = ${r.conversationId} AND m.seq = kept.seq
     )
     SELECT page.*, tc.call_id, tc.type AS call_type, tc.name AS call_name, tc.arguments AS call_arguments
@@ -70,6 +91,7 @@ export async function loadMessages(db: RawQueries, r: PageRange): Promise<Messag
     ORDER BY page.seq ${order}, tc.position`;
 
   const views: MessageView[] = [];
+  const tokens: Array<StoredTokens | null> = [];
   let current:
     | { id: string; calls: Array<{ callId: string; type: string; name: string; arguments: string }>; row: Row }
     | undefined;
@@ -89,6 +111,7 @@ export async function loadMessages(db: RawQueries, r: PageRange): Promise<Messag
         toolCalls: current.calls,
       }),
     );
+    if (withTokens) tokens.push(storedTokens(m));
   };
   for (const row of rows) {
     if (current?.id !== row.id) {
@@ -105,5 +128,11 @@ export async function loadMessages(db: RawQueries, r: PageRange): Promise<Messag
     }
   }
   flush();
-  return views;
+  return { views, tokens };
+}
+
+function storedTokens(row: Row): StoredTokens | null {
+  if (row.tokens_o200k == null) return null;
+  // SQLite hands a BOOLEAN back as 0/1, PostgreSQL as a boolean.
+  return { tokens: int(row.tokens_o200k), estimated: Boolean(row.tokens_o200k_estimated) };
 }
