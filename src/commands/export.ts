@@ -1,9 +1,8 @@
 import { Command, Option } from 'commander';
 import type { CliFlags } from '../config.js';
 import type { OwnerHistory } from '../history/store.js';
-import { EXPORT_FORMATS, type ExportFormat } from '../history/transfer/formats/index.js';
-import { createAtomicFile } from './atomic-file.js';
-import { writeExport } from './export-writer.js';
+// format.js, not index.js: the list of names, without loading every renderer to show --help.
+import { EXPORT_FORMATS, type ExportFormat } from '../history/transfer/formats/format.js';
 import { CommandError, openHistory, runCommand } from './run-command.js';
 
 interface ExportOptions {
@@ -37,6 +36,11 @@ async function exportAction(id: string | undefined, options: ExportOptions, flag
   if (all && options.format !== 'json' && options.format !== 'markdown') {
     throw new CommandError(`--all writes json or markdown; export ${options.format} one conversation at a time`);
   }
+  // Loaded only when exporting: cli.ts imports every command to build its --help.
+  const [{ createAtomicFile }, { writeExport }] = await Promise.all([
+    import('./atomic-file.js'),
+    import('./export-writer.js'),
+  ]);
   // The file first: a path that cannot be written fails before any reading. It replaces the
   // old file only when complete (atomic-file.ts).
   const file = options.output === undefined ? undefined : await createAtomicFile(options.output);

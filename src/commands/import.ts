@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { CliFlags } from '../config.js';
 import { HistoryError } from '../history/core/errors.js';
-import { IMPORT_FORMATS, type ImportFormat } from '../history/transfer/formats/index.js';
-import { JSON_FORMAT_TAG } from '../history/transfer/formats/json.js';
+// format.js, not index.js: the list of names, without loading every parser to show --help.
+import { IMPORT_FORMATS, type ImportFormat } from '../history/transfer/formats/format.js';
 import { progress } from './progress.js';
 import { CommandError, openHistory, runCommand } from './run-command.js';
 
@@ -31,7 +31,8 @@ export function importCommand(): Command {
 
 async function importAction(file: string, options: ImportOptions, flags: CliFlags): Promise<void> {
   const data = readJson(file);
-  const format = options.format ?? inferFormat(data);
+  const { JSON_FORMAT_TAG } = await import('../history/transfer/formats/json.js');
+  const format = options.format ?? inferFormat(data, JSON_FORMAT_TAG);
   if (format === undefined)
     throw new CommandError(`cannot tell the format of ${file}: pass --format ${IMPORT_FORMATS.join('|')}`);
   // The --all document holds many conversations; each is imported on its own, oldest
@@ -94,10 +95,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * tool_use/tool_result blocks mean Anthropic. A plain { messages } of text turns reads the
  * same either way and is taken as OpenAI.
  */
-function inferFormat(data: unknown): ImportFormat | undefined {
+function inferFormat(data: unknown, jsonFormatTag: string): ImportFormat | undefined {
   if (Array.isArray(data)) return 'openai';
   if (!isObject(data)) return undefined;
-  if (data.format === JSON_FORMAT_TAG) return 'json';
+  if (data.format === jsonFormatTag) return 'json';
   if (!Array.isArray(data.messages)) return undefined;
   if (typeof data.system === 'string' || Array.isArray(data.system)) return 'anthropic';
   const anthropicBlock = (b: unknown) => isObject(b) && (b.type === 'tool_use' || b.type === 'tool_result');

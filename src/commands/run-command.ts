@@ -2,7 +2,7 @@ import { type CliFlags, loadConfig } from '../config.js';
 import { HistoryError } from '../history/core/errors.js';
 import type { OwnerHistory } from '../history/store.js';
 import { createLogger } from '../logger.js';
-import { type OpenAccess, openStore } from '../open-store.js';
+import type { OpenAccess } from '../open-store.js';
 
 /**
  * One owner's history for a command, configured by the same flags and environment as the
@@ -16,6 +16,8 @@ export async function openHistory(
   const quiet = flags.logLevel === undefined && (process.env.LOG_LEVEL ?? '').trim() === '';
   const config = loadConfig(quiet ? { ...flags, logLevel: 'warn' } : flags);
   const logger = createLogger(config.logLevel);
+  // Loaded when a command runs, not when the program starts (cli.ts imports every command).
+  const { openStore } = await import('../open-store.js');
   const { store, close } = await openStore(config, logger, access);
   return { history: store.forOwner(config.owner), close };
 }

@@ -1,11 +1,8 @@
 import { Command } from 'commander';
-import { TokenStore } from '../auth/tokens.js';
 import { type CliFlags, type Config, describeDatabase, loadConfig } from '../config.js';
 import { maxRequestBytes } from '../history/core/limits.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createServer } from '../mcp/server.js';
-import { type OpenStore, openStore } from '../open-store.js';
-import { serveStdio } from '../transports/stdio.js';
+import type { OpenStore } from '../open-store.js';
 import { packageVersion } from '../version.js';
 
 interface ServeOptions {
@@ -31,6 +28,8 @@ export async function serveAction(flags: CliFlags, http: boolean): Promise<void>
   const config = loadConfig(flags);
   const logger = createLogger(config.logLevel);
   const version = packageVersion();
+  // Imported here, not at the top: the other commands (token, export, import) load none of it.
+  const { openStore } = await import('../open-store.js');
   // --read-only opens the database read-only too: it works on a file this user can only read.
   const database = await openStore(config, logger, { readOnly: config.readOnly });
   try {
@@ -62,6 +61,10 @@ async function serveStdioUntilDone(
   version: string,
   database: OpenStore,
 ): Promise<void> {
+  const [{ createServer }, { serveStdio }] = await Promise.all([
+    import('../mcp/server.js'),
+    import('../transports/stdio.js'),
+  ]);
   const { server, close } = createServer({
     history: database.store.forOwner(config.owner),
     logger,
@@ -91,7 +94,10 @@ async function serveStdioUntilDone(
 async function serveHttp(config: Config, logger: Logger, version: string, database: OpenStore): Promise<void> {
   // Loaded only here: express and the HTTP transport add ~0.2 s to every start, and stdio
   // servers are started by MCP clients (often through npx) on every launch.
-  const { startHttpServer } = await import('../transports/http.js');
+  const [{ startHttpServer }, { TokenStore }] = await Promise.all([
+    import('../transports/http.js'),
+    import('../auth/tokens.js'),
+  ]);
   const http = await startHttpServer({
     store: database.store,
     tokens: new TokenStore(database.db),

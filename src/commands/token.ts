@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { TokenError, type TokenInfo, TokenStore } from '../auth/tokens.js';
+import type { TokenInfo, TokenStore } from '../auth/tokens.js';
 import { type CliFlags, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { openStore } from '../open-store.js';
 import { CommandError, runCommand } from './run-command.js';
 
 /**
@@ -52,6 +51,11 @@ async function withTokens<T>(flags: CliFlags, body: (tokens: TokenStore) => Prom
   // Quiet unless asked: a command's own output should not be buried in start-up logs.
   const quiet = flags.logLevel === undefined && (process.env.LOG_LEVEL ?? '').trim() === '';
   const config = loadConfig(quiet ? { ...flags, logLevel: 'warn' } : flags);
+  // Loaded when a token command runs, not when the program starts (cli.ts imports every command).
+  const [{ openStore }, { TokenError, TokenStore }] = await Promise.all([
+    import('../open-store.js'),
+    import('../auth/tokens.js'),
+  ]);
   const { db, close } = await openStore(config, createLogger(config.logLevel));
   try {
     return await body(new TokenStore(db));
