@@ -60,6 +60,40 @@ export interface Dialect {
   readonly recordedMessageCount: Sql;
   /** One page of search hits, best first (the backend's full-text index and ranking). */
   searchPage(db: RawQueries, query: SearchPageQuery): Promise<SearchHitRow[]>;
+  /**
+   * An append in the fewest round trips the backend allows, with no read before the first
+   * write: bump the conversation's message_count by the number of rows (which takes the write
+   * lock and reserves their seqs), insert the rows at those seqs, and their tool calls — all
+   * only if the conversation is the owner's. Answers the new message_count, or null when the
+   * conversation is not the owner's (then nothing was written). A constraint violation (a
+   * call id used before) fails the whole append with the driver's error.
+   */
+  appendRows(db: HistoryDb, append: AppendRows): Promise<number | null>;
+}
+
+/** What appendRows writes: messages in order (the first gets seq message_count + 1). */
+export interface AppendRows {
+  owner: string;
+  conversationId: string;
+  /** created_at of every row, and the conversation's new updated_at. */
+  now: Date;
+  messages: ReadonlyArray<{
+    id: string;
+    role: string;
+    content: string | null;
+    name: string | null;
+    toolCallId: string | null;
+    metadata: string | null;
+  }>;
+  /** In the order to insert them (see insert-batch.ts: each message's in descending position). */
+  calls: ReadonlyArray<{
+    callId: string;
+    messageId: string;
+    position: number;
+    type: string;
+    name: string;
+    arguments: string;
+  }>;
 }
 
 /** One word or "phrase" of a search, as search/query.ts reads it from the agent's text. */

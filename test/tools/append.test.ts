@@ -68,6 +68,35 @@ describe('append_messages', () => {
     ).toMatch(/^conversation ghost not found:/);
   });
 
+  it('refuses an unknown conversation for a batch with tool calls and results, writing nothing', async () => {
+    expect(
+      await env.callError('append_messages', {
+        conversation_id: 'ghost',
+        messages: [
+          { role: 'assistant', content: null, tool_calls: [call('g1')] },
+          { role: 'tool', tool_call_id: 'g1', content: 'r' },
+        ],
+      }),
+    ).toMatch(/^conversation ghost not found:/);
+    // The call id was not kept anywhere: the real conversation may still use it.
+    const r = await env.call('append_messages', {
+      conversation_id: id,
+      messages: [{ role: 'assistant', content: null, tool_calls: [call('g1')] }],
+    });
+    expect(r.messages).toHaveLength(1);
+  });
+
+  it('leaves no gap after an append the database refused (a call id used before)', async () => {
+    const first = await append([{ role: 'assistant', content: null, tool_calls: [call('once')] }]);
+    await appendError([
+      { role: 'user', content: 'before the repeat' },
+      { role: 'assistant', content: null, tool_calls: [call('once')] },
+    ]);
+    const next = await append([{ role: 'user', content: 'next' }]);
+    expect(next.messages[0].seq).toBe(first.messages[0].seq + 1);
+    expect(next.message_count).toBe(first.message_count + 1);
+  });
+
   it('refuses a bad role, naming the field', async () => {
     expect(
       await appendError([

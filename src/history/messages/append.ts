@@ -1,10 +1,11 @@
-import { HistoryError } from '../core/errors.js';
+import { conversationNotFound, HistoryError } from '../core/errors.js';
+import { isTransient, withRetry } from '../core/retry.js';
 import { invalidField, parseInput } from '../core/validate.js';
 import type { Scope, Tx } from '../scope.js';
 import { inConversationTransaction } from './conversation-transaction.js';
-import { insertBatch } from './insert-batch.js';
+import { insertBatch, storedRows } from './insert-batch.js';
 import { hashRequest, sameRequest } from './request-hash.js';
-import type { MessageInput } from './schemas.js';
+import type { AppendInput, MessageInput } from './schemas.js';
 import { type AppendedView, appendedView } from './schemas.js';
 
 /** Thrown inside the transaction to roll back the seq reservation and answer from the record. */
@@ -15,11 +16,62 @@ class Replay {
 /**
  * Append a batch atomically: all messages or none, seqs assigned inside the transaction.
  *
- * The transaction's first statement bumps message_count (see inConversationTransaction): it
- * takes the write lock and reserves the seq range.
+ * Most appends need nothing from the store but the seqs: no idempotency key to look up, no
+ * tool result answering a call stored earlier. Those go through the dialect's appendRows, in
+ * the fewest round trips the backend allows. The others take the interactive transaction
+ * below, whose first statement bumps message_count (see inConversationTransaction): it takes
+ * the write lock and reserves the seq range, then the checks read what they need.
  */
 export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedView> {
   const input = parseInput(s.schemas.append, raw);
+  if (input.idempotency_key === undefined && !answersStoredCalls(input.messages)) {
+    const appended = await appendDirectly(s, input.conversation_id, input.messages);
+    if (appended !== undefined) return appended;
+  }
+  return appendChecked(s, input);
+}
+
+/** Whether a tool result in the batch answers a call not made in the batch itself. */
+function answersStoredCalls(messages: readonly MessageInput[]): boolean {
+  const declared = new Set<string>();
+  for (const m of messages) {
+    if (m.tool_call_id !== undefined && !declared.has(m.tool_call_id)) return true;
+    for (const c of m.tool_calls ?? []) declared.add(c.id);
+  }
+  return false;
+}
+
+/**
+ * The append without reads. Undefined when the database refused it (a call id this
+ * conversation already used, a conversation gone meanwhile): nothing was written, and
+ * appendChecked then says precisely what is wrong.
+ */
+async function appendDirectly(
+  s: Scope,
+  conversationId: string,
+  messages: readonly MessageInput[],
+): Promise<AppendedView | undefined> {
+  const rows = storedRows(messages);
+  let messageCount: number | null;
+  try {
+    messageCount = await withRetry(() =>
+      s.dialect.appendRows(s.db, { owner: s.owner, conversationId, now: new Date(), ...rows }),
+    );
+  } catch (err) {
+    if (isTransient(err)) throw err;
+    return undefined;
+  }
+  if (messageCount === null) throw conversationNotFound(conversationId);
+  const firstSeq = messageCount - messages.length + 1;
+  return {
+    conversation_id: conversationId,
+    messages: rows.messages.map((m, i) => ({ id: m.id, seq: firstSeq + i })),
+    message_count: messageCount,
+    replayed: false,
+  };
+}
+
+async function appendChecked(s: Scope, input: AppendInput): Promise<AppendedView> {
   const conversationId = input.conversation_id;
   const requestHash = input.idempotency_key === undefined ? '' : hashRequest(input.messages);
   const count = input.messages.length;
