@@ -1,38 +1,23 @@
 /**
- * The peer: @modelcontextprotocol/server-memory (the reference memory server), over stdio with
+ * The first peer: @modelcontextprotocol/server-memory (the reference memory server), over stdio with
  * the same SDK client. It keeps a knowledge graph in one JSONL file (MEMORY_FILE_PATH).
- * Installed on demand into bench/.peer/ (git-ignored), never a dependency of this package.
+ * Installed on demand into bench/.peer/ (peer-install.ts).
  *
  * Stored items = entities with one observation each, seeded with create_entities in batches
  * of 500; measured: add_observations (one observation to an existing entity; the analogue of
  * appending one message to an existing conversation) and create_entities (one new entity;
  * the analogue of create_conversation).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PEER } from './dist.js';
-import type { Session } from './server.js';
+import { type InstalledPeer, installPeer } from './peer-install.js';
+import type { ServerSpec, Session } from './server.js';
 import { measure, type Plan, type Timing } from './stats.js';
 
-const PACKAGE = '@modelcontextprotocol/server-memory';
-const ENTRY = join(PEER, 'node_modules', '@modelcontextprotocol', 'server-memory', 'dist', 'index.js');
-
-export function ensurePeer(log: (s: string) => void): { entry: string; version: string } {
-  if (!existsSync(ENTRY)) {
-    log(`installing ${PACKAGE} into ${PEER} …`);
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefix', PEER, PACKAGE], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
-  const pkg = JSON.parse(
-    readFileSync(join(PEER, 'node_modules', '@modelcontextprotocol', 'server-memory', 'package.json'), 'utf8'),
-  ) as { version: string };
-  return { entry: ENTRY, version: pkg.version };
+export function ensurePeer(log: (s: string) => void): InstalledPeer {
+  return installPeer('@modelcontextprotocol/server-memory', '', join('dist', 'index.js'), log);
 }
 
-export function peerServer(entry: string, memoryFile: string) {
+export function peerServer(entry: string, memoryFile: string): ServerSpec {
   return { command: process.execPath, args: [entry], env: { MEMORY_FILE_PATH: memoryFile } };
 }
 

@@ -1,5 +1,9 @@
-/** Types of the JSON report, the printed tables, and the targets with PASS/MISS. */
+/** Types of the JSON report and its printed tables (the goals table with PASS/MISS: goals.ts). */
 import { COMPONENTS, type CpuBreakdown } from './cpuprofile.js';
+import type { InstallFigures } from './installsize.js';
+import type { ListToolsFigures } from './listtools.js';
+import type { LoadFigure } from './loadfigure.js';
+import type { HttpFigures } from './overhttp.js';
 import type { Breakdown } from './profile.js';
 import type { SeedInfo } from './seed.js';
 import type { StartupStep } from './startup.js';
@@ -36,96 +40,54 @@ export interface SizeResult {
 export interface PeerResult {
   label: string;
   items: number;
-  ours: { idle_rss_mb: number; append_1: Timing; create_conversation: Timing };
+  ours: {
+    idle_rss_mb: number;
+    append_1: Timing;
+    create_conversation: Timing;
+    /** Absent in reports written before the keeper peer was added. */
+    get_history_1?: Timing;
+  };
   peer: { idle_rss_mb: number; seed_ms: number; add_observations: Timing; create_entities: Timing };
   peer_over_ours: { append: number; create: number };
+  /** mcp-memory-keeper (keeper.ts); absent in older reports. */
+  keeper?: {
+    idle_rss_mb: number;
+    seed_ms: number;
+    context_save: Timing;
+    context_get: Timing;
+  };
+  /** Our p50 ÷ the keeper's: below 1 we are faster. */
+  ours_over_keeper?: { append: number; get: number };
 }
 
-export interface Target {
-  name: string;
+/** One line of the goals table (goals.ts). */
+export interface GoalRow {
+  figure: string;
+  before: string;
+  after: string;
   goal: string;
-  actual: string;
-  pass: boolean | null;
+  verdict: 'PASS' | 'MISS' | 'n/a';
 }
 
 export interface Report {
-  meta: Record<string, unknown> & { total_s: number };
+  meta: Record<string, unknown> & { total_s: number; server_root?: string };
   sizes: SizeResult[];
   peers: PeerResult[];
-  targets?: Target[];
   /** The worst legal request of every tool (bench/worst.ts); empty with BENCH_WORST=0. */
   worst: CaseResult[];
+  /** `npm pack` + `npm install` of the tarball (installsize.ts); null with BENCH_INSTALL=0. */
+  install?: InstallFigures | null;
+  /** A fresh SDK client's listTools() (listtools.ts). */
+  list_tools?: ListToolsFigures;
+  /** Plain-POST tools/list vs ping, PostgreSQL append vs its limit (overhttp.ts). */
+  http?: HttpFigures;
+  /** bench:load's goal figure, from bench/results/load-latest.json of the same server root. */
+  load?: LoadFigure | null;
+  /** The goals table as printed (goals.ts), with the baseline's figures beside ours. */
+  goals?: GoalRow[];
 }
 
 const fmt = (x: number | null | undefined, digits = 0) => (x === null || x === undefined ? '—' : x.toFixed(digits));
-
-function worst(sizes: SizeResult[], op: string): { size: string; ratio: number } | null {
-  let w: { size: string; ratio: number } | null = null;
-  for (const s of sizes) {
-    const r = s.ops.find((o) => o.tool === op && (op !== 'append_messages' || o.op.endsWith('(1)')))?.ratio;
-    if (r !== null && r !== undefined && (!w || r > w.ratio)) w = { size: s.label, ratio: r };
-  }
-  return w;
-}
-
-export function targets(r: Report): Target[] {
-  const out: Target[] = [];
-  const ratioTarget = (name: string, tool: string) => {
-    const w = worst(r.sizes, tool);
-    out.push({
-      name,
-      goal: '<= 1.5x limit',
-      actual: w ? `${w.ratio.toFixed(2)}x (worst, at ${w.size})` : 'not measured',
-      pass: w ? w.ratio <= 1.5 : null,
-    });
-  };
-  ratioTarget('append(1) p50 vs its limit', 'append_messages');
-  ratioTarget('get_history(50) p50 vs its limit', 'get_history');
-
-  const small = r.sizes[0];
-  const large = r.sizes.at(-1);
-  if (small && large && small !== large) {
-    for (const o of large.ops) {
-      const base = small.ops.find((x) => x.op === o.op);
-      if (!base) continue;
-      const k = o.p50_us / base.p50_us;
-      out.push({
-        name: `scaling ${o.op}`,
-        goal: `p50 ${large.label}/${small.label} <= 1.2`,
-        actual: k.toFixed(2),
-        pass: k <= 1.2,
-      });
-    }
-  } else {
-    out.push({ name: 'scaling', goal: 'p50 at largest / smallest <= 1.2', actual: 'needs two sizes', pass: null });
-  }
-
-  const ingest = r.sizes.flatMap((s) =>
-    s.ops.filter((o) => o.writes_per_call === 100).map((o) => ({ size: s.label, v: o.messages_per_s! })),
-  );
-  const slowest = ingest.sort((a, b) => a.v - b.v)[0];
-  out.push({
-    name: 'batch ingest (append 100, sequential)',
-    goal: '>= 50,000 messages/s',
-    actual: slowest ? `${slowest.v.toLocaleString('en-US')} msg/s (worst, at ${slowest.size})` : 'not measured',
-    pass: slowest ? slowest.v >= 50_000 : null,
-  });
-  if (large) {
-    out.push({
-      name: `cold start (spawn -> tools/list), ${large.label}`,
-      goal: '<= 300 ms',
-      actual: `${large.cold_start.median_ms} ms median`,
-      pass: large.cold_start.median_ms <= 300,
-    });
-    out.push({
-      name: `idle RSS after start + tools/list, ${large.label}`,
-      goal: '<= 80 MB',
-      actual: `${large.cold_start.idle_rss_mb} MB`,
-      pass: large.cold_start.idle_rss_mb <= 80,
-    });
-  }
-  return out;
-}
 
 export function printReport(r: Report): void {
   const m = r.meta;
@@ -225,16 +187,91 @@ export function printReport(r: Report): void {
       `idle RSS after start + tools/list: ours ${r.peers.map((p) => p.ours.idle_rss_mb).join(' / ')} MB, peer ${r.peers.map((p) => p.peer.idle_rss_mb).join(' / ')} MB`,
     );
     console.log();
+    printKeeper(r);
   }
-  r.targets = targets(r);
-  console.log('== targets');
-  console.log(
-    table(
-      ['target', 'goal', 'actual', ''],
-      r.targets.map((t) => [t.name, t.goal, t.actual, t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS']),
-    ),
-  );
+  printExtras(r);
   console.log(`\ntotal run time ${m.total_s} s`);
+}
+
+function printKeeper(r: Report): void {
+  const peers = r.peers.filter((p) => p.keeper && p.ours.get_history_1 && p.ours_over_keeper);
+  if (peers.length === 0) return;
+  console.log(`== peer: ${r.meta.keeper} (SQLite via better-sqlite3), same SDK client over stdio`);
+  const rows = peers.flatMap((p) => [
+    [
+      `${p.label} items: append 1 message / context_save`,
+      fmt(p.ours.append_1.p50_us),
+      fmt(p.keeper!.context_save.p50_us),
+      `${p.ours_over_keeper!.append.toFixed(2)}x`,
+    ],
+    [
+      `${p.label} items: get_history(1) / context_get (one key)`,
+      fmt(p.ours.get_history_1!.p50_us),
+      fmt(p.keeper!.context_get.p50_us),
+      `${p.ours_over_keeper!.get.toFixed(2)}x`,
+    ],
+  ]);
+  console.log(table(['operation', 'ours p50 µs', 'keeper p50 µs', 'ours/keeper'], rows));
+  console.log(
+    `(ours/keeper < 1: we are faster) idle RSS after start + tools/list: keeper ${peers.map((p) => p.keeper!.idle_rss_mb).join(' / ')} MB; ` +
+      `seeded in ${peers.map((p) => `${p.keeper!.seed_ms} ms`).join(' / ')} (context_batch_save, 100 per call)\n`,
+  );
+}
+
+/** Install size, the SDK client's listTools, and the HTTP figures (each when measured). */
+function printExtras(r: Report): void {
+  if (r.install) {
+    const i = r.install;
+    console.log(
+      `== installed size: npm pack (${i.tarball_kb} KB) + npm install of the tarball into an empty folder: ` +
+        `${i.node_modules_mb} MB in node_modules (${i.packages} packages), ${i.install_s} s`,
+    );
+    console.log(
+      table(
+        ['package', 'MB'],
+        i.top.map((t) => [t.name, t.mb.toFixed(1)]),
+      ),
+    );
+    console.log();
+  }
+  if (r.list_tools) {
+    const l = r.list_tools;
+    console.log(
+      `== SDK client listTools() (${l.tools} tools) over stdio, ${l.clients} fresh client(s): first call ${l.first_median_ms} ms median ` +
+        `(${l.first_ms.join(', ')}), later calls ${l.later_p50_ms} ms p50. Plain tools/list request: first call ` +
+        `${l.plain_first_median_ms} ms median, later ${l.plain_later_p50_ms} ms p50 (the difference: output-schema ` +
+        'validators compiled on the client)\n',
+    );
+  }
+  if (r.http) {
+    const h = r.http.sqlite;
+    console.log('== Streamable HTTP (one serve --http instance, bearer token)');
+    const rows: (string | number)[][] = [
+      ['SQLite: ping, plain POST', fmt(h.ping_post.p50_us), fmt(h.ping_post.p99_us), ''],
+      [
+        'SQLite: tools/list, plain POST',
+        fmt(h.tools_list_post.p50_us),
+        fmt(h.tools_list_post.p99_us),
+        `${h.tools_list_over_ping.toFixed(2)}x ping`,
+      ],
+    ];
+    const pg = r.http.postgresql;
+    if (pg) {
+      rows.push(
+        ['PostgreSQL: ping, SDK client', fmt(pg.ping.p50_us), fmt(pg.ping.p99_us), ''],
+        ['PostgreSQL: raw insert of the same row (pg)', fmt(pg.raw_insert.p50_us), fmt(pg.raw_insert.p99_us), ''],
+        [
+          'PostgreSQL: append_messages(1), SDK client',
+          fmt(pg.append_1.p50_us),
+          fmt(pg.append_1.p99_us),
+          `${pg.ratio.toFixed(2)}x (ping + raw)`,
+        ],
+      );
+    }
+    console.log(table(['operation', 'p50 µs', 'p99 µs', 'ratio'], rows));
+    if (!pg) console.log('(PostgreSQL not measured: set BENCH_POSTGRES_URL or CHAT_HISTORY_TEST_POSTGRES_URL)');
+    console.log();
+  }
 }
 
 function printBreakdown(s: SizeResult): void {

@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: the BUILT server (dist/cli.js) over stdio, driven by the SDK client, on
  * seeded databases of 1k, 100k and 1M messages; each operation against its physical limit
- * (stdio floor + the same rows with raw better-sqlite3) and, for appends, against a peer
- * (@modelcontextprotocol/server-memory). Prints tables and writes the same figures as JSON to
- * bench/results/ (git-ignored). Not part of `npm test`; timings are for reading.
+ * (stdio floor + the same rows with raw better-sqlite3) and against two peers
+ * (@modelcontextprotocol/server-memory, mcp-memory-keeper); then the SDK client's listTools,
+ * tools/list and a PostgreSQL append over HTTP, and the installed size. Prints tables, ending
+ * with the goals table (goals.ts), and writes the same figures as JSON to bench/results/
+ * (git-ignored). Not part of `npm test`; timings are for reading.
  *
  *   BENCH_SIZES=1k,100k,1M     sizes (messages) to measure; default all three
  *   BENCH_PEER_SIZES=1k,10k    stored items for the peer comparison; BENCH_PEER=0 skips it
@@ -12,6 +14,11 @@
  *   BENCH_SERVER_NODE_ARGS=…   extra node/V8 flags for the server under test (e.g. --liftoff-only)
  *   BENCH_COLD_STARTS=5        cold starts per size (median reported)
  *   BENCH_WORST=0              skip the worst-case table (bench/worst.ts; WORST_* variables there)
+ *   BENCH_INSTALL=0            skip the installed size (npm pack + npm install, about a minute)
+ *   BENCH_SERVER_ROOT=path     measure another build (its dist/, migrations, package), e.g. a
+ *                              frozen earlier commit; cache and results stay in this repository
+ *   BENCH_BASELINE=path        a report JSON of an earlier run: the "before" column of the goals table
+ *   BENCH_POSTGRES_URL=…       PostgreSQL for the HTTP append figure (else CHAT_HISTORY_TEST_POSTGRES_URL)
  *
  * Seeded files are cached in bench/.cache/ (keyed by size and migration set); every
  * measurement that writes runs on a fresh copy.
@@ -20,9 +27,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type CpuBreakdown, cpuProfiles } from './cpuprofile.js';
-import { CACHE, type DistModules, loadDist, RESULTS } from './dist.js';
+import { CACHE, type DistModules, loadDist, RESULTS, ROOT as ROOT_OF_BENCH, SERVER_ROOT } from './dist.js';
+import { goals, printGoals, readBaseline } from './goals.js';
+import { installFigures } from './installsize.js';
+import { ensureKeeper, KEEPER, keeperServer, measureKeeper, seedKeeper } from './keeper.js';
+import { listToolsFigures } from './listtools.js';
+import { readLoadFigure } from './loadfigure.js';
 import { operations } from './ops.js';
+import { httpFigures } from './overhttp.js';
 import { ensurePeer, measurePeer, peerServer, seedPeer } from './peer.js';
+import type { InstalledPeer } from './peer-install.js';
 import { type Breakdown, profile } from './profile.js';
 import { openRaw } from './raw.js';
 import { type PeerResult, printReport, type Report, type SizeResult } from './report.js';
@@ -45,6 +59,8 @@ const PROFILE = process.env.BENCH_PROFILE !== '0';
 /** Server CPU profiles: 'largest' size only (default), 'all', or '0'. */
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ?? 'largest';
 const COLD_STARTS = positiveInt(process.env.BENCH_COLD_STARTS, 5);
+const INSTALL = process.env.BENCH_INSTALL !== '0';
+const BASELINE = process.env.BENCH_BASELINE?.trim() || null;
 const PEER_PLAN: Plan = { n: 300, warmup: 20, budgetMs: 6000 };
 
 async function withSession<T>(s: Session, fn: (s: Session) => Promise<T>): Promise<T> {
@@ -176,7 +192,13 @@ async function runSize(label: string, dist: DistModules, work: string): Promise<
 /** The seed's description without its cache path (machine-specific). */
 const seedInfo = ({ path: _path, ...rest }: Seeded): SizeResult['seed'] => rest;
 
-async function runPeer(label: string, dist: DistModules, work: string, peer: { entry: string }): Promise<PeerResult> {
+async function runPeer(
+  label: string,
+  dist: DistModules,
+  work: string,
+  peer: InstalledPeer,
+  keeper: InstalledPeer,
+): Promise<PeerResult> {
   const seed = await seeded(label, dist, log);
   const items = seed.messages;
   log(`peer at ${label}: ours`);
@@ -197,6 +219,10 @@ async function runPeer(label: string, dist: DistModules, work: string, peer: { e
     create_conversation: await measure(PEER_PLAN, (i) =>
       s.call('create_conversation', { title: `new conversation ${i}` }),
     ),
+    // The newest message of a stored conversation: the analogue of the keeper's context_get of one key.
+    get_history_1: await measure(PEER_PLAN, () =>
+      s.call('get_history', { conversation_id: seed.targets.history.id, limit: 1 }),
+    ),
   }));
   removeDb(dbPath);
   log(`peer at ${label}: server-memory`);
@@ -207,7 +233,17 @@ async function runPeer(label: string, dist: DistModules, work: string, peer: { e
     return { idle_rss_mb, seed_ms, ...(await measurePeer(s, items, PEER_PLAN)) };
   });
   rmSync(file, { force: true });
+  log(`peer at ${label}: ${KEEPER}`);
+  const dataDir = join(work, `peer-keeper-${label}`);
+  mkdirSync(dataDir);
+  const keeperResult = await withSession(await open(keeperServer(keeper.entry, dataDir)), async (s) => {
+    const idle_rss_mb = s.rssMb();
+    const seed_ms = await seedKeeper(s, items);
+    return { idle_rss_mb, seed_ms, ...(await measureKeeper(s, items, PEER_PLAN)) };
+  });
+  rmSync(dataDir, { recursive: true, force: true });
   const ratio = (a: Timing, b: Timing) => round1(a.p50_us / b.p50_us);
+  const ratio2 = (a: Timing, b: Timing) => Math.round((a.p50_us / b.p50_us) * 100) / 100;
   return {
     items,
     label,
@@ -216,6 +252,11 @@ async function runPeer(label: string, dist: DistModules, work: string, peer: { e
     peer_over_ours: {
       append: ratio(theirs.add_observations, ours.append_1),
       create: ratio(theirs.create_entities, ours.create_conversation),
+    },
+    keeper: keeperResult,
+    ours_over_keeper: {
+      append: ratio2(ours.append_1, keeperResult.context_save),
+      get: ratio2(ours.get_history_1, keeperResult.context_get),
     },
   };
 }
@@ -228,6 +269,9 @@ async function main(): Promise<void> {
       `warning: load average ${loadBefore.toFixed(1)} on ${cpus().length} cores: other processes will inflate the figures`,
     );
   }
+  // Read first: a wrong path should fail now, not after a quarter of an hour of measuring.
+  const baseline = BASELINE ? { path: BASELINE, report: readBaseline(BASELINE) } : null;
+  if (SERVER_ROOT !== ROOT_OF_BENCH) log(`measuring the build in ${SERVER_ROOT}`);
   const dist = await loadDist();
   const work = mkdtempSync(join(tmpdir(), 'chat-history-bench-'));
   // Copies of a 1M-message database are large: do not leave them behind on Ctrl-C.
@@ -241,8 +285,14 @@ async function main(): Promise<void> {
     const sizes: SizeResult[] = [];
     for (const label of SIZES) sizes.push(await runSize(label, dist, work));
     const peerInfo = PEER_SIZES.length > 0 ? ensurePeer(log) : null;
+    const keeperInfo = PEER_SIZES.length > 0 ? ensureKeeper(log) : null;
     const peers: PeerResult[] = [];
-    for (const label of PEER_SIZES) peers.push(await runPeer(label, dist, work, peerInfo!));
+    for (const label of PEER_SIZES) peers.push(await runPeer(label, dist, work, peerInfo!, keeperInfo!));
+    log(`SDK client listTools() on ${COLD_STARTS} fresh client(s)`);
+    const list_tools = await listToolsFigures(COLD_STARTS, work);
+    const http = await httpFigures(log);
+    const install = INSTALL ? installFigures(log) : null;
+    if (!INSTALL) log('installed size skipped (BENCH_INSTALL=0)');
     const worst = process.env.BENCH_WORST === '0' ? [] : await worstCaseBench();
     const date = new Date().toISOString();
     const report: Report = {
@@ -255,6 +305,8 @@ async function main(): Promise<void> {
         memory_gb: Math.round(totalmem() / 2 ** 30),
         transport: 'stdio (SDK StdioClientTransport + Client; no client-side output validation)',
         peer: peerInfo && `@modelcontextprotocol/server-memory ${peerInfo.version}`,
+        keeper: keeperInfo && `${KEEPER} ${keeperInfo.version}`,
+        server_root: SERVER_ROOT,
         cache: CACHE,
         server_node_args: SERVER_NODE_ARGS,
         total_s: 0,
@@ -263,10 +315,16 @@ async function main(): Promise<void> {
       sizes,
       peers,
       worst,
+      install,
+      list_tools,
+      http,
+      load: readLoadFigure(),
     };
     report.meta.total_s = Math.round((performance.now() - started) / 1000);
+    report.goals = goals(report, baseline?.report ?? null);
     printReport(report);
     if (worst.length > 0) printWorstTable(worst);
+    printGoals(report.goals, baseline);
     mkdirSync(RESULTS, { recursive: true });
     const file = join(RESULTS, `bench-${date.replace(/[:.]/g, '-')}.json`);
     const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -22,20 +22,27 @@ export interface Session {
 /** Extra node/V8 flags for our server (BENCH_SERVER_NODE_ARGS, e.g. "--liftoff-only"), to try start-up tuning. */
 export const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
-export function ourServer(dbPath: string): { command: string; args: string[]; env?: Record<string, string> } {
+export interface ServerSpec {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  /** Working directory of the server process (a peer that keeps its data in its cwd). */
+  cwd?: string;
+}
+
+export function ourServer(dbPath: string): ServerSpec {
   return { command: process.execPath, args: [...SERVER_NODE_ARGS, SERVER_CLI, '--db', dbPath, '--log-level', 'warn'] };
 }
 
-/**
- * Spawn, connect, list tools. tools/list goes through client.request() rather than
- * client.listTools(): the latter makes the client compile and run the output-schema
- * validators on every later call, which would add client-side work to the server's figures.
- */
-export async function open(spec: { command: string; args: string[]; env?: Record<string, string> }): Promise<Session> {
+/** Spawn and initialize only: no tools/list yet (see listtools.ts for why that matters). */
+export async function connect(
+  spec: ServerSpec,
+): Promise<{ client: Client; transport: StdioClientTransport; stderr: () => string }> {
   const transport = new StdioClientTransport({
     command: spec.command,
     args: spec.args,
     env: { ...(process.env as Record<string, string>), ...spec.env },
+    cwd: spec.cwd,
     stderr: 'pipe',
   });
   let stderr = '';
@@ -43,8 +50,18 @@ export async function open(spec: { command: string; args: string[]; env?: Record
     stderr = (stderr + chunk.toString('utf8')).slice(-20_000); // the tail, for error reports
   });
   const client = new Client({ name: 'chat-history-bench', version: '1.0.0' });
-  const t0 = performance.now();
   await client.connect(transport);
+  return { client, transport, stderr: () => stderr };
+}
+
+/**
+ * Spawn, connect, list tools. tools/list goes through client.request() rather than
+ * client.listTools(): the latter makes the client compile and run the output-schema
+ * validators on every later call, which would add client-side work to the server's figures.
+ */
+export async function open(spec: ServerSpec): Promise<Session> {
+  const t0 = performance.now();
+  const { client, transport, stderr } = await connect(spec);
   const { tools } = await client.request({ method: 'tools/list' }, ListToolsResultSchema);
   const startMs = performance.now() - t0;
   const pid = transport.pid;
@@ -61,7 +78,7 @@ export async function open(spec: { command: string; args: string[]; env?: Record
     },
     rssMb: () => rssMb(pid),
     cpuMs: () => cpuMs(pid),
-    stderrTail: () => stderr,
+    stderrTail: stderr,
     close: () => client.close(),
   };
 }

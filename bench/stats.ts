@@ -78,13 +78,13 @@ export function median(values: readonly number[]): number {
   );
 }
 
-/** Plain-text table: first column left-aligned, the rest right-aligned. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly (string | number)[]>): string {
+/** Plain-text table: the first `left` columns left-aligned (text), the rest right-aligned (figures). */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly (string | number)[]>, left = 1): string {
   const cells = rows.map((r) => r.map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: readonly string[]) =>
     c
-      .map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!)))
+      .map((v, i) => (i < left ? v.padEnd(widths[i]!) : v.padStart(widths[i]!)))
       .join('  ')
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
