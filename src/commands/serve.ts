@@ -29,15 +29,30 @@ export async function serveAction(flags: CliFlags, http: boolean): Promise<void>
   const logger = createLogger(config.logLevel);
   const version = packageVersion();
   // Imported here, not at the top: the other commands (token, export, import) load none of it.
+  // The stdio server's modules start loading now, their file reads overlapping the database's.
+  const stdioModules = http ? undefined : loadStdioModules();
   const { openStore } = await import('../open-store.js');
   // --read-only opens the database read-only too: it works on a file this user can only read.
   const database = await openStore(config, logger, { readOnly: config.readOnly });
   try {
-    await (http ? serveHttp : serveStdioUntilDone)(config, logger, version, database);
+    if (stdioModules === undefined) await serveHttp(config, logger, version, database);
+    else await serveStdioUntilDone(config, logger, version, database, await stdioModules);
   } catch (err) {
     await database.close();
     throw err;
   }
+}
+
+type StdioModules = Pick<typeof import('../mcp/server.js'), 'createServer'> &
+  Pick<typeof import('../transports/stdio.js'), 'serveStdio'>;
+
+function loadStdioModules(): Promise<StdioModules> {
+  const loading = Promise.all([import('../mcp/server.js'), import('../transports/stdio.js')]).then(
+    ([{ createServer }, { serveStdio }]) => ({ createServer, serveStdio }),
+  );
+  // Awaited only once the database is open; a start that fails before must not also report this.
+  loading.catch(() => undefined);
+  return loading;
 }
 
 /** Stop once, on a signal or when the transport is done: close everything, exit 0. */
@@ -60,11 +75,8 @@ async function serveStdioUntilDone(
   logger: Logger,
   version: string,
   database: OpenStore,
+  { createServer, serveStdio }: StdioModules,
 ): Promise<void> {
-  const [{ createServer }, { serveStdio }] = await Promise.all([
-    import('../mcp/server.js'),
-    import('../transports/stdio.js'),
-  ]);
   const { server, close } = createServer({
     history: database.store.forOwner(config.owner),
     logger,
