@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -11,7 +10,6 @@ import { packageVersion } from './version.js';
 
 /** Entry point: the options every subcommand shares, the subcommands, error reporting. Nothing else. */
 function main(argv: string[]): void {
-  keepWasmBaseline();
   const program = new Command()
     .name('chat-history-mcp')
     .description(
@@ -70,18 +68,6 @@ function main(argv: string[]): void {
     process.stderr.write(`chat-history-mcp: ${message}\n`);
     process.exit(1);
   });
-}
-
-/**
- * Prisma's query compiler is WebAssembly (~3 MB). By default V8 recompiles the functions the
- * client's first queries run with its optimizing tier, in background threads: +40–50 MB of
- * RSS within a second of start and ~60–100 ms of CPU, for code that then rarely runs again,
- * since the client caches each query's compiled plan (measured: idle RSS 165 → 119 MB, and
- * no slower per tool call). A tiering budget this high keeps the wasm on V8's baseline tier
- * unless a function is very hot. Set before any wasm is compiled; only wasm is affected.
- */
-function keepWasmBaseline(): void {
-  setFlagsFromString('--wasm-tiering-budget=1000000000');
 }
 
 main(process.argv);
