@@ -14,6 +14,8 @@ type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
  * state. Bounded: one entry per variant, and a process runs one or two.
  */
 const answers = new Map<string, Promise<ListToolsResult>>();
+/** The same answers as JSON text, for the HTTP transport's shortcut (transports/http-tool-list.ts). */
+const answersJson = new Map<string, string>();
 /** How many times the SDK's handler ran (tests check the list is computed once per variant). */
 let computed = 0;
 
@@ -44,9 +46,15 @@ export function cacheToolList(server: Server, variant: string): void {
     let answer = answers.get(variant);
     if (answer === undefined) {
       computed++;
-      answer = (sdkHandler(request, extra) as Promise<ListToolsResult>).then(deepFreeze);
+      answer = (sdkHandler(request, extra) as Promise<ListToolsResult>).then((result) => {
+        answersJson.set(variant, JSON.stringify(result));
+        return deepFreeze(result);
+      });
       // A failure is not kept: the next call computes again.
-      answer.catch(() => answers.delete(variant));
+      answer.catch(() => {
+        answers.delete(variant);
+        answersJson.delete(variant);
+      });
       answers.set(variant, answer);
     }
     return answer;
@@ -56,6 +64,15 @@ export function cacheToolList(server: Server, variant: string): void {
 /** Forget every cached answer (tests that compare against a freshly computed list). */
 export function clearToolListCache(): void {
   answers.clear();
+  answersJson.clear();
+}
+
+/**
+ * A variant's tools/list result as JSON text, exactly as the SDK's transports serialize it;
+ * undefined until a server of this process has answered one tools/list of that variant.
+ */
+export function toolListJson(variant: string): string | undefined {
+  return answersJson.get(variant);
 }
 
 /** Times a tool list was computed by the SDK in this process, and the variants held. */

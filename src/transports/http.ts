@@ -9,10 +9,12 @@ import { maxRequestBytes } from '../history/core/limits.js';
 import type { HistoryStore } from '../history/store.js';
 import type { Logger } from '../logger.js';
 import { createServer } from '../mcp/server.js';
+import { variantKey } from '../mcp/tool-list.js';
 import { bearerAuth, requestAuth } from './http-auth.js';
 import { continueOnlyWhenRead, jsonBody } from './http-body.js';
 import { sendJsonRpcError } from './http-errors.js';
 import { hostProtection, isLoopback } from './http-host.js';
+import { answerToolListFromCache } from './http-tool-list.js';
 import { refuseUnreadable } from './http-unreadable.js';
 import { InFlight } from './in-flight.js';
 import { ServerPool } from './server-pool.js';
@@ -127,7 +129,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
   };
   // Auth before the body is read: an unauthenticated client cannot make us buffer megabytes.
-  app.post('/mcp', bearerAuth(tokens), jsonBody(maxBodyBytes), refuseUnreadable, handleMcp);
+  // The same variant createServer computes for each owner's server (readOnly, the store's limits).
+  const toolList = answerToolListFromCache(variantKey({ readOnly, limits: store.limits }));
+  app.post('/mcp', bearerAuth(tokens), jsonBody(maxBodyBytes), refuseUnreadable, toolList, handleMcp);
   app.all('/mcp', (_req, res) => {
     res.setHeader('Allow', 'POST');
     sendJsonRpcError(
