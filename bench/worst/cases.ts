@@ -234,6 +234,25 @@ export const WORST_CASES: WorstCase[] = [
     },
   },
   {
+    id: 'context-20k-small',
+    kind: 'lock',
+    what: 'get_context (max_tokens 2M): 20,000 short messages, all counted and their counts written back',
+    async setup({ attacker, runs }) {
+      const ids: string[] = [];
+      for (let i = 0; i < runs; i++) {
+        const id = await conversation(attacker, `many small ${i}`);
+        await appendAll(
+          attacker,
+          id,
+          Array.from({ length: 20_000 }, (_, k) => ({ role: k % 2 ? 'assistant' : 'user', content: `m${k} ok` })),
+        );
+        ids.push(id);
+      }
+      // A fresh conversation per run: the first get_context is the one that counts and stores.
+      return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
+    },
+  },
+  {
     id: 'context-system',
     kind: 'response',
     what: 'get_context (max_tokens 2M): 16 leading system messages of 256 KiB escape-heavy text',
