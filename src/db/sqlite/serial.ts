@@ -20,14 +20,14 @@ type Transaction = Awaited<ReturnType<Adapter['startTransaction']>>;
  */
 export function serialized(
   factory: PrismaBetterSqlite3,
-  /** Applied to each new connection before it is serialized (statement-cache.ts). */
-  prepare: (connection: Adapter) => Adapter = (connection) => connection,
+  /** Applied to each new connection before it is serialized (settings, statement-cache.ts). */
+  prepare: (connection: Adapter) => Adapter | Promise<Adapter> = (connection) => connection,
 ): PrismaBetterSqlite3 {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => serializeAdapter(prepare(await factory.connect())),
-    connectToShadowDb: async () => serializeAdapter(prepare(await factory.connectToShadowDb())),
+    connect: async () => serializeAdapter(await prepare(await factory.connect())),
+    connectToShadowDb: async () => serializeAdapter(await prepare(await factory.connectToShadowDb())),
   } as PrismaBetterSqlite3;
 }
 
