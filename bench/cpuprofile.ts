@@ -45,7 +45,9 @@ function component(f: Frame): Component | 'idle' {
   const u = f.url;
   if (f.functionName === '(idle)') return 'idle';
   if (f.functionName === '(garbage collector)') return 'gc';
-  if (u.includes('better-sqlite3')) return 'sqlite (driver + native)';
+  // The profiler charges native time to the JS frame that called it: the adapter's, or the
+  // server's statement cache (src/db/sqlite/statement-cache.ts), whose closures only call in.
+  if (u.includes('better-sqlite3') || u.includes('/db/sqlite/statement-cache.')) return 'sqlite (driver + native)';
   if (
     u.startsWith('wasm') ||
     f.functionName.startsWith('wasm-') ||

@@ -2,7 +2,8 @@
  * Where the time of one tool call goes, measured in this process on a copy of the seeded file:
  *
  *   sqlite  time inside better-sqlite3 (compiling statements + running them), and how many
- *           statements one call sends (the Prisma adapter prepares every statement anew)
+ *           statements one call runs (the adapter alone compiles each anew; the server's
+ *           connection keeps them, src/db/sqlite/statement-cache.ts)
  *   domain  the history operation called directly (validation + Prisma + sqlite)
  *   mcp     the same call through the SDK over an in-memory transport (adds the MCP layer:
  *           input schema, output schema validation, JSON of the result)
@@ -12,11 +13,13 @@
  * prepare/exec/run/get/all, the driver underneath Prisma's adapter (same module instance).
  */
 
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import Database from 'better-sqlite3';
-import type { DistModules } from './dist.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import { type DistModules, SERVER_ROOT } from './dist.js';
 import { median, round1 } from './stats.js';
 
 export interface OpCall {
@@ -50,6 +53,8 @@ let patched = false;
 function patchDriver(): void {
   if (patched) return;
   patched = true;
+  // The driver the measured build loads (its own node_modules under BENCH_SERVER_ROOT), not this one.
+  const Database = createRequire(join(SERVER_ROOT, 'package.json'))('better-sqlite3') as typeof BetterSqlite3;
   const dbProto = Database.prototype as any;
   const stmtProto = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1'));
   const prepare = dbProto.prepare;
@@ -59,8 +64,9 @@ function patchDriver(): void {
     try {
       return prepare.call(this, sql);
     } finally {
+      // Counted when run (below), not when compiled: a connection that keeps its prepared
+      // statements (src/db/sqlite/statement-cache.ts) compiles each one once.
       counter.prepareMs += performance.now() - t0;
-      counter.sql.push(sql);
     }
   };
   const exec = dbProto.exec;
@@ -76,8 +82,9 @@ function patchDriver(): void {
   };
   for (const name of ['run', 'get', 'all'] as const) {
     const original = stmtProto[name];
-    stmtProto[name] = function (this: unknown, ...args: unknown[]) {
+    stmtProto[name] = function (this: { source: string }, ...args: unknown[]) {
       if (!counter.on) return original.apply(this, args);
+      counter.sql.push(this.source);
       const t0 = performance.now();
       try {
         return original.apply(this, args);

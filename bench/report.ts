@@ -294,8 +294,8 @@ function printBreakdown(s: SizeResult): void {
     table(['op', 'stmts', 'prepare', 'sqlite', 'domain', 'mcp in-mem', 'stdio', 'statements of one call'], rows),
   );
   console.log(
-    '(prepare/sqlite: time inside better-sqlite3, compiling / compiling + running, of the statements one call sends — Prisma prepares\n' +
-      ' every statement anew; domain: the history operation called directly; mcp in-mem: the tool through the SDK over an in-memory\n' +
+    '(stmts: statements run per call; prepare/sqlite: time inside better-sqlite3, compiling / compiling + running, of them — the\n' +
+      ' adapter compiles every statement anew unless the connection keeps them (statement-cache.ts); domain: the history operation called directly; mcp in-mem: the tool through the SDK over an in-memory\n' +
       ' transport; stdio: the p50 from the table above)\n',
   );
 }
