@@ -44,7 +44,10 @@ interface Row {
  * First the sizes: octet_length reads a value's length from the row header without loading
  * the value (SQLite ≥ 3.43, as bundled; PostgreSQL reads the TOAST header), so a page of 500
  * messages of 4 MiB is measured, not read. Only the messages within `maxBytes` are then
- * read, each joined to its tool calls by (message_id, position).
+ * read, each joined to its tool calls by (message_id, position). Seqs are gapless, so the
+ * messages kept are one seq range: read as a range of the (conversation_id, seq) index, not
+ * joined row by row — PostgreSQL, misled by stale statistics right after a bulk load, once
+ * planned that join as a scan of the whole conversation per row (a 20,000-message fork: 42 s).
  */
 export async function loadMessages(db: RawQueries, r: PageRange): Promise<MessageView[]> {
   return (await readPage(db, r, false)).views;
@@ -84,7 +87,9 @@ async function readPage(db: RawQueries, r: PageRange, withTokens: boolean) {
     page AS MATERIALIZED (
       SELECT m.id, m.seq, m.role, m.content, m.name, m.tool_call_id, m.metadata, m.created_at
              ${withTokens ? sql`, m.tokens_o200k, m.tokens_o200k_estimated` : empty}
-      FROM kept JOIN messages m ON m.conversation_id = ${r.conversationId} AND m.seq = kept.seq
+      FROM messages m
+      WHERE m.conversation_id = ${r.conversationId}
+        AND m.seq BETWEEN (SELECT MIN(seq) FROM kept) AND (SELECT MAX(seq) FROM kept)
     )
     SELECT page.*, tc.call_id, tc.type AS call_type, tc.name AS call_name, tc.arguments AS call_arguments
     FROM page LEFT JOIN tool_calls tc ON tc.message_id = page.id
