@@ -36,9 +36,12 @@ export function sqliteBackend(): Backend {
   };
 }
 
-/** A throwaway database on a server whose user may CREATE DATABASE; dropped by cleanup(). */
-export async function postgresBackend(adminUrl: string): Promise<Backend> {
-  const name = `chm_bench_${randomBytes(4).toString('hex')}`;
+/** A throwaway database on a server whose user may CREATE DATABASE: its URL, and how to drop it. */
+export async function throwawayDatabase(
+  adminUrl: string,
+  prefix = 'chm_bench',
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
@@ -51,12 +54,13 @@ export async function postgresBackend(adminUrl: string): Promise<Backend> {
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return {
-    name: 'postgresql',
-    env: { DATABASE_URL: url.toString() },
-    databaseUrl: url.toString(),
-    cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** The PostgreSQL backend: a throwaway database, dropped by cleanup(). */
+export async function postgresBackend(adminUrl: string): Promise<Backend> {
+  const db = await throwawayDatabase(adminUrl);
+  return { name: 'postgresql', env: { DATABASE_URL: db.url }, databaseUrl: db.url, cleanup: db.drop };
 }
 
 /** The owner every bench token acts as. */

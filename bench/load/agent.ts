@@ -10,6 +10,7 @@
  *   every 10th turn: search_messages (two topic words, across the owner's conversations)
  * ping: ping in a loop. append: append_messages of 1 user message in a loop.
  */
+import { rng } from '../corpus.js';
 import type { McpConn } from './client.js';
 import { type Recorder, sleep } from './phase.js';
 
@@ -37,18 +38,6 @@ const WORDS = (
   'server request error timeout user account config cluster node queue cache token report file ' +
   'table index query update release version build test log metric alert service region'
 ).split(' ');
-
-/** Small deterministic PRNG (mulberry32), one per agent. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)]!;

@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SERVER_CLI } from '../dist.js';
+import { throwawayDatabase } from '../http-server.js';
 import { cpuMs } from '../server.js';
 import type { ConfigName } from './options.js';
-import { freePort, throwawayDatabase } from './postgres.js';
+import { freePort } from './postgres.js';
 
 const run = promisify(execFile);
 const log = (s: string) => process.stderr.write(`[bench:load] ${s}\n`);
@@ -125,7 +126,7 @@ export async function deploy(config: ConfigName, owners: number, pgAdminUrl: str
     dropDb = async () => rmSync(dir, { recursive: true, force: true });
   } else {
     if (!pgAdminUrl) throw new Error(`${config} needs a PostgreSQL server`);
-    const tdb = await throwawayDatabase(pgAdminUrl);
+    const tdb = await throwawayDatabase(pgAdminUrl, 'chm_load');
     db = { DATABASE_URL: tdb.url };
     dropDb = tdb.drop;
   }

@@ -5,10 +5,8 @@
  * (/tmp/chat-history-pg, port 54329) is never touched. Only a server started here is stopped.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
 import { ROOT } from '../dist.js';
 
 const log = (s: string) => process.stderr.write(`[bench:load] ${s}\n`);
@@ -55,23 +53,4 @@ export async function postgresServer(): Promise<PostgresServer> {
       execFileSync(script, ['stop'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     },
   };
-}
-
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-/** A throwaway database on the server (as bench/http.ts makes them): its URL and how to drop it. */
-export async function throwawayDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `chm_load_${randomBytes(4).toString('hex')}`;
-  await admin(adminUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -72,6 +72,9 @@ export function render(report: LoadReport, baseline: LoadReport | undefined): st
   const out: string[] = [];
   const runs = report.results;
   const before = (r: RunResult) => findRun(baseline, r);
+  /** A row per run: its configuration and agents, then each figure beside its before. */
+  const perRun = (figures: (r: RunResult, b: RunResult | undefined) => Parameters<Columns['row']>[0]) =>
+    runs.map((r) => [r.config, r.agents, ...cols.row(figures(r, before(r)))]);
   out.push(
     `\nbench:load: ${report.client}; ${report.seconds} s measured per phase after ${report.warmup_seconds} s warm-up; ` +
       `${report.owners} owners (agent i acts for owner i mod ${report.owners}); postgresql-2 = 2 instances, agents pinned alternately`,
@@ -99,23 +102,16 @@ export function render(report: LoadReport, baseline: LoadReport | undefined): st
           'load avg',
         ]),
       ],
-      runs.map((r) => {
-        const b = before(r);
-        return [
-          r.config,
-          r.agents,
-          ...cols.row([
-            [r.phases.ping.requests_per_s, b?.phases.ping.requests_per_s],
-            [r.phases.append.appends_per_s, b?.phases.append.appends_per_s],
-            [r.ratio_append_only.toFixed(2), b?.ratio_append_only.toFixed(2)],
-            [r.phases.session.requests_per_s, b?.phases.session.requests_per_s],
-            [r.phases.session.appends_per_s, b?.phases.session.appends_per_s],
-            [r.ratio_session_appends.toFixed(2), b?.ratio_session_appends.toFixed(2)],
-            [totalErrors(r), b && totalErrors(b)],
-            [r.loadavg ?? '—', b && (b.loadavg ?? '—')],
-          ]),
-        ];
-      }),
+      perRun((r, b) => [
+        [r.phases.ping.requests_per_s, b?.phases.ping.requests_per_s],
+        [r.phases.append.appends_per_s, b?.phases.append.appends_per_s],
+        [r.ratio_append_only.toFixed(2), b?.ratio_append_only.toFixed(2)],
+        [r.phases.session.requests_per_s, b?.phases.session.requests_per_s],
+        [r.phases.session.appends_per_s, b?.phases.session.appends_per_s],
+        [r.ratio_session_appends.toFixed(2), b?.ratio_session_appends.toFixed(2)],
+        [totalErrors(r), b && totalErrors(b)],
+        [r.loadavg ?? '—', b && (b.loadavg ?? '—')],
+      ]),
     ),
   );
 
@@ -123,20 +119,13 @@ export function render(report: LoadReport, baseline: LoadReport | undefined): st
   out.push(
     table(
       ['config', 'agents', ...cols.header(['ping', 'append-only', 'session', 'client: ping', 'client: session'])],
-      runs.map((r) => {
-        const b = before(r);
-        return [
-          r.config,
-          r.agents,
-          ...cols.row([
-            [r.phases.ping.server_cpu_us_per_request, b?.phases.ping.server_cpu_us_per_request],
-            [r.phases.append.server_cpu_us_per_request, b?.phases.append.server_cpu_us_per_request],
-            [r.phases.session.server_cpu_us_per_request, b?.phases.session.server_cpu_us_per_request],
-            [r.phases.ping.client_cpu_us_per_request, b?.phases.ping.client_cpu_us_per_request],
-            [r.phases.session.client_cpu_us_per_request, b?.phases.session.client_cpu_us_per_request],
-          ]),
-        ];
-      }),
+      perRun((r, b) => [
+        [r.phases.ping.server_cpu_us_per_request, b?.phases.ping.server_cpu_us_per_request],
+        [r.phases.append.server_cpu_us_per_request, b?.phases.append.server_cpu_us_per_request],
+        [r.phases.session.server_cpu_us_per_request, b?.phases.session.server_cpu_us_per_request],
+        [r.phases.ping.client_cpu_us_per_request, b?.phases.ping.client_cpu_us_per_request],
+        [r.phases.session.client_cpu_us_per_request, b?.phases.session.client_cpu_us_per_request],
+      ]),
     ),
   );
 

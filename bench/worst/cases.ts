@@ -115,15 +115,24 @@ function toolRound(prefix: string, n: number, args: (j: number) => string, resul
 }
 
 /** One message per run, each alone in its conversation (for reads whose cost is one message). */
-async function oneMessageEach(c: Caller, runs: number, message: (i: number) => Msg): Promise<string[]> {
+/** One conversation per run, titled `${title} ${i}`, holding messages(i); their ids. */
+async function conversationsEach(
+  c: Caller,
+  runs: number,
+  title: string,
+  messages: (i: number) => Msg[],
+): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < runs; i++) {
-    const id = await conversation(c, `one message ${i}`);
-    await appendAll(c, id, [message(i)]);
+    const id = await conversation(c, `${title} ${i}`);
+    await appendAll(c, id, messages(i));
     ids.push(id);
   }
   return ids;
 }
+
+const oneMessageEach = (c: Caller, runs: number, message: (i: number) => Msg): Promise<string[]> =>
+  conversationsEach(c, runs, 'one message', (i) => [message(i)]);
 
 const argsOfBytes = (bytes: number, seed: number) => JSON.stringify({ q: unbrokenLetters(bytes - 10, seed) });
 /** Arguments of each of 128 calls so that the message is the largest one allowed (JSON escapes included). */
@@ -197,16 +206,9 @@ export const WORST_CASES: WorstCase[] = [
     kind: 'tokens',
     what: 'get_context (max_tokens 2M): 16 messages of 128 KiB CJK without a break (what the response budget holds)',
     async setup({ attacker, runs }) {
-      const ids: string[] = [];
-      for (let i = 0; i < runs; i++) {
-        const id = await conversation(attacker, `cjk ${i}`);
-        await appendAll(
-          attacker,
-          id,
-          Array.from({ length: 16 }, (_, j) => ({ role: 'user', content: unbrokenCjk(128 * KiB, 500 + 16 * i + j) })),
-        );
-        ids.push(id);
-      }
+      const ids = await conversationsEach(attacker, runs, 'cjk', (i) =>
+        Array.from({ length: 16 }, (_, j) => ({ role: 'user', content: unbrokenCjk(128 * KiB, 500 + 16 * i + j) })),
+      );
       return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
     },
   },
@@ -215,21 +217,14 @@ export const WORST_CASES: WorstCase[] = [
     kind: 'tokens',
     what: 'get_context (max_tokens 2M): 4 MiB of tool-call arguments in DNA-like runs, 128 calls',
     async setup({ attacker, runs }) {
-      const ids: string[] = [];
-      for (let i = 0; i < runs; i++) {
-        const id = await conversation(attacker, `dna calls ${i}`);
-        await appendAll(
-          attacker,
-          id,
-          toolRound(
-            `d${i}`,
-            127,
-            (j) => dna(32 * KiB - 64, 600 + j + i),
-            () => 'ok',
-          ),
-        );
-        ids.push(id);
-      }
+      const ids = await conversationsEach(attacker, runs, 'dna calls', (i) =>
+        toolRound(
+          `d${i}`,
+          127,
+          (j) => dna(32 * KiB - 64, 600 + j + i),
+          () => 'ok',
+        ),
+      );
       return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
     },
   },
@@ -238,16 +233,9 @@ export const WORST_CASES: WorstCase[] = [
     kind: 'lock',
     what: 'get_context (max_tokens 2M): 20,000 short messages, all counted and their counts written back',
     async setup({ attacker, runs }) {
-      const ids: string[] = [];
-      for (let i = 0; i < runs; i++) {
-        const id = await conversation(attacker, `many small ${i}`);
-        await appendAll(
-          attacker,
-          id,
-          Array.from({ length: 20_000 }, (_, k) => ({ role: k % 2 ? 'assistant' : 'user', content: `m${k} ok` })),
-        );
-        ids.push(id);
-      }
+      const ids = await conversationsEach(attacker, runs, 'many small', () =>
+        Array.from({ length: 20_000 }, (_, k) => ({ role: k % 2 ? 'assistant' : 'user', content: `m${k} ok` })),
+      );
       // A fresh conversation per run: the first get_context is the one that counts and stores.
       return (i) => ({ tool: 'get_context', args: { conversation_id: ids[i]!, max_tokens: MAX_TOKENS } });
     },
@@ -607,16 +595,9 @@ export const WORST_CASES: WorstCase[] = [
     kind: 'lock',
     what: 'delete_messages from seq 1: 20,000 messages',
     async setup({ attacker, runs }) {
-      const ids: string[] = [];
-      for (let i = 0; i < runs; i++) {
-        const id = await conversation(attacker, `rewind ${i}`);
-        await appendAll(
-          attacker,
-          id,
-          Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })),
-        );
-        ids.push(id);
-      }
+      const ids = await conversationsEach(attacker, runs, 'rewind', () =>
+        Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })),
+      );
       return (i) => ({ tool: 'delete_messages', args: { conversation_id: ids[i]!, from_seq: 1 } });
     },
   },
@@ -625,16 +606,9 @@ export const WORST_CASES: WorstCase[] = [
     kind: 'lock',
     what: 'delete_conversation: 20,000 messages',
     async setup({ attacker, runs }) {
-      const ids: string[] = [];
-      for (let i = 0; i < runs; i++) {
-        const id = await conversation(attacker, `delete ${i}`);
-        await appendAll(
-          attacker,
-          id,
-          Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })),
-        );
-        ids.push(id);
-      }
+      const ids = await conversationsEach(attacker, runs, 'delete', () =>
+        Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })),
+      );
       return (i) => ({ tool: 'delete_conversation', args: { conversation_id: ids[i]! } });
     },
   },
