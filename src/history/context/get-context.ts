@@ -1,13 +1,12 @@
-import { empty, sql } from '../../db/sql.js';
-import { conversationNotFound, HistoryError } from '../core/errors.js';
+import { HistoryError } from '../core/errors.js';
 import { defaultBudget, type ResponseBudget } from '../core/response-budget.js';
-import { instant, int } from '../core/rows.js';
 import { parseInput } from '../core/validate.js';
 import { loadMessagesWithTokens, type StoredTokens } from '../messages/load-messages.js';
 import type { MessageView } from '../messages/schemas.js';
 import type { Scope } from '../scope.js';
 import type { ContextView, SummaryMessageView } from './schemas.js';
 import { type GetContextInput, getContextInputSchema } from './schemas.js';
+import { readSnapshot, stillThere } from './snapshot.js';
 import { LearnedTokens } from './stored-tokens.js';
 import { summaryMessage } from './summary.js';
 import { ENCODING, loadTokenCounter, REPLY_PRIMER_TOKENS, TokenMeter } from './tokens.js';
@@ -53,13 +52,6 @@ export async function getContext(
       );
     }
   }
-}
-
-interface Snapshot {
-  total: number;
-  /** Id of message seq `total`: if it is still there afterwards, nothing read was rewound. */
-  lastId: string | null;
-  summary: { throughSeq: number; content: string; createdAt: Date; tokens: StoredTokens | null } | null;
 }
 
 async function readContext(
@@ -152,56 +144,6 @@ async function readContext(
     stopped_by: fitted.stoppedBy,
     summary: stored && { through_seq: stored.throughSeq, created_at: stored.createdAt.toISOString() },
   } satisfies ContextView;
-}
-
-/** The count, the id of the last message, and (when wanted) the summary, in one statement. */
-async function readSnapshot(s: Scope, id: string, withSummary: boolean): Promise<Snapshot> {
-  const summaryColumns = withSummary
-    ? sql`, (SELECT through_seq FROM summaries WHERE conversation_id = c.id) AS through_seq,
-                   (SELECT content FROM summaries WHERE conversation_id = c.id) AS summary,
-                   (SELECT created_at FROM summaries WHERE conversation_id = c.id) AS summary_at,
-                   (SELECT tokens_o200k FROM summaries WHERE conversation_id = c.id) AS summary_tokens,
-                   (SELECT tokens_o200k_estimated FROM summaries WHERE conversation_id = c.id) AS summary_estimated`
-    : empty;
-  const rows = await s.db.$queryRaw<
-    Array<{
-      message_count: number | bigint;
-      last_id: string | null;
-      through_seq?: number | bigint | null;
-      summary?: string | null;
-      summary_at?: Date | string | null;
-      summary_tokens?: number | bigint | null;
-      summary_estimated?: boolean | number | bigint | null;
-    }>
-  >`SELECT c.message_count,
-           (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.seq = c.message_count) AS last_id
-           ${summaryColumns}
-    FROM conversations c WHERE c.id = ${id} AND c.owner = ${s.owner}`;
-  const row = rows[0];
-  if (row === undefined) throw conversationNotFound(id);
-  const total = int(row.message_count);
-  const throughSeq = row.through_seq == null ? null : int(row.through_seq);
-  // A summary beyond the stored messages is stale (a rewind that did not drop it): ignore it.
-  const summary =
-    throughSeq !== null && throughSeq <= total && row.summary != null && row.summary_at != null
-      ? {
-          throughSeq,
-          content: row.summary,
-          createdAt: instant(row.summary_at),
-          tokens:
-            row.summary_tokens == null
-              ? null
-              : { tokens: int(row.summary_tokens), estimated: Boolean(row.summary_estimated) },
-        }
-      : null;
-  return { total, lastId: row.last_id, summary };
-}
-
-async function stillThere(s: Scope, id: string, snapshot: Snapshot): Promise<boolean> {
-  if (snapshot.total === 0) return true;
-  const rows = await s.db.$queryRaw<Array<{ id: string }>>`
-    SELECT id FROM messages WHERE conversation_id = ${id} AND seq = ${snapshot.total}`;
-  return rows[0]?.id === snapshot.lastId;
 }
 
 /**

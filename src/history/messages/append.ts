@@ -24,21 +24,23 @@ class Replay {
  */
 export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedView> {
   const input = parseInput(s.schemas.append, raw);
-  if (input.idempotency_key === undefined && !answersStoredCalls(input.messages)) {
+  if (input.idempotency_key === undefined && callIds(input.messages).answered.length === 0) {
     const appended = await appendDirectly(s, input.conversation_id, input.messages);
     if (appended !== undefined) return appended;
   }
   return appendChecked(s, input);
 }
 
-/** Whether a tool result in the batch answers a call not made in the batch itself. */
-function answersStoredCalls(messages: readonly MessageInput[]): boolean {
-  const declared = new Set<string>();
-  for (const m of messages) {
-    if (m.tool_call_id !== undefined && !declared.has(m.tool_call_id)) return true;
-    for (const c of m.tool_calls ?? []) declared.add(c.id);
-  }
-  return false;
+/**
+ * The call ids a batch makes, and those its tool results answer that it does not make itself:
+ * calls that must already be stored (the schema has checked the ones made in the batch).
+ */
+function callIds(messages: readonly MessageInput[]): { declared: Set<string>; answered: string[] } {
+  const declared = new Set(messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.id)));
+  const answered = messages.flatMap((m) =>
+    m.tool_call_id !== undefined && !declared.has(m.tool_call_id) ? [m.tool_call_id] : [],
+  );
+  return { declared, answered };
 }
 
 /**
@@ -122,10 +124,7 @@ async function appendChecked(s: Scope, input: AppendInput): Promise<AppendedView
  * already checked by the schema). One indexed query covers both.
  */
 async function checkToolCallsAgainstStore(tx: Tx, conversationId: string, messages: readonly MessageInput[]) {
-  const declared = new Set(messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.id)));
-  const answered = messages.flatMap((m) =>
-    m.tool_call_id !== undefined && !declared.has(m.tool_call_id) ? [m.tool_call_id] : [],
-  );
+  const { declared, answered } = callIds(messages);
   if (declared.size === 0 && answered.length === 0) return;
 
   const stored = await tx.toolCall.findMany({
