@@ -1,6 +1,8 @@
 import type { RequestHandler, Response } from 'express';
 import { ownerSchema } from '../auth/owner.js';
 import type { TokenIdentity, TokenStore } from '../auth/tokens.js';
+import type { Logger } from '../logger.js';
+import { RefusalLog } from './http-auth-log.js';
 import { sendJsonRpcError } from './http-errors.js';
 import { decodeOwnerHeader } from './http-owner-header.js';
 
@@ -14,6 +16,21 @@ export interface RequestAuth extends TokenIdentity {
 }
 
 const REALM = 'Bearer realm="chat-history-mcp"';
+
+/** The 401 body's advice: the header, a client's setting for it, and where a token comes from. */
+const HOW_TO_SEND =
+  'send the header Authorization: Bearer <token> with every request ' +
+  '(e.g. `claude mcp add --transport http chat-history <url> --header "Authorization: Bearer <token>"`).';
+const HOW_TO_CREATE = 'A token is created on the server with `chat-history-mcp token create --owner NAME`.';
+
+/** What is wrong with an Authorization header that is not `Bearer <token>`, without a word of its value. */
+function malformedDetail(header: string): string {
+  const value = header.trim();
+  if (/^chm_\S*$/.test(value)) return 'a token without the "Bearer " prefix';
+  if (/^Bearer$/i.test(value)) return '"Bearer" without a token';
+  if (/^Bearer\s/i.test(value)) return '"Bearer" must be followed by exactly one token';
+  return 'not the Bearer scheme';
+}
 
 export function requestAuth(res: Response): RequestAuth {
   return res.locals.auth as RequestAuth;
@@ -34,21 +51,25 @@ export function requestAuth(res: Response): RequestAuth {
  * - X-Chat-History-Owner with a service token but not a valid owner name: 400 (the value is
  *   UTF-8, raw or percent-encoded: see http-owner-header.ts)
  *
- * The secret itself is never logged or echoed.
+ * Every 401 is also logged at warn (why, from where, what to set: http-auth-log.ts, at most one
+ * line per reason a minute), because several clients show only "Failed to connect". The body
+ * says the same to the client. The secret itself is never logged or echoed.
  */
-export function bearerAuth(tokens: TokenStore): RequestHandler {
+export function bearerAuth(tokens: TokenStore, logger: Logger): RequestHandler {
+  const refusals = new RefusalLog(logger);
   return async (req, res, next) => {
     const header = req.headers.authorization;
     const secret = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
     if (secret === undefined) {
       res.setHeader('WWW-Authenticate', REALM);
-      const how =
-        'send Authorization: Bearer <token> (an operator creates one with `chat-history-mcp token create --owner NAME`)';
-      sendJsonRpcError(
-        res,
-        401,
-        header === undefined ? `authentication required: ${how}` : `malformed Authorization header: ${how}`,
-      );
+      if (header === undefined) {
+        refusals.refused(req, 'no_authorization_header');
+        sendJsonRpcError(res, 401, `authentication required: ${HOW_TO_SEND} ${HOW_TO_CREATE}`);
+      } else {
+        const detail = malformedDetail(header);
+        refusals.refused(req, 'malformed_authorization_header', detail);
+        sendJsonRpcError(res, 401, `malformed Authorization header (${detail}): ${HOW_TO_SEND} ${HOW_TO_CREATE}`);
+      }
       return;
     }
     const identity = await tokens.verify(secret);
@@ -57,7 +78,14 @@ export function bearerAuth(tokens: TokenStore): RequestHandler {
         'WWW-Authenticate',
         `${REALM}, error="invalid_token", error_description="unknown or revoked token"`,
       );
-      sendJsonRpcError(res, 401, 'invalid token: it is unknown or has been revoked');
+      refusals.refused(req, 'unknown_or_revoked_token');
+      sendJsonRpcError(
+        res,
+        401,
+        'invalid token: it is unknown or has been revoked (or was made for another database). ' +
+          'Send a current one as Authorization: Bearer <token>; `chat-history-mcp token list` on the server shows ' +
+          'the tokens, `chat-history-mcp token create --owner NAME` makes a new one.',
+      );
       return;
     }
 

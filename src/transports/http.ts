@@ -131,7 +131,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   // Auth before the body is read: an unauthenticated client cannot make us buffer megabytes.
   // The same variant createServer computes for each owner's server (readOnly, the store's limits).
   const toolList = answerToolListFromCache(variantKey({ readOnly, limits: store.limits }));
-  app.post('/mcp', bearerAuth(tokens), jsonBody(maxBodyBytes), refuseUnreadable, toolList, handleMcp);
+  app.post('/mcp', bearerAuth(tokens, logger), jsonBody(maxBodyBytes), refuseUnreadable, toolList, handleMcp);
   app.all('/mcp', (_req, res) => {
     res.setHeader('Allow', 'POST');
     sendJsonRpcError(
