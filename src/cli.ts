@@ -6,6 +6,7 @@ import { serveAction, serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { type CliFlags, ConfigError } from './config.js';
 import { DatabaseStartError } from './db/index.js';
+import { TOOLSET_NAMES } from './mcp/toolsets.js';
 import { packageVersion } from './version.js';
 
 /** Entry point: the options every subcommand shares, the subcommands, error reporting. Nothing else. */
@@ -27,6 +28,10 @@ function main(argv: string[]): void {
     )
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL; default info)')
     .option('--read-only', 'offer only the tools that read (env CHAT_HISTORY_READ_ONLY=1)')
+    .option(
+      '--toolsets <names>',
+      `offer only these groups of tools, comma-separated: ${TOOLSET_NAMES.join(', ')} (env CHAT_HISTORY_TOOLSETS; default all)`,
+    )
     .option(
       '--busy-timeout-ms <ms>',
       "wait this long for another process's write lock (env CHAT_HISTORY_BUSY_TIMEOUT_MS; default 10000)",

@@ -7,6 +7,7 @@ export { describeDatabase } from './db/index.js';
 
 import { DEFAULT_LIMITS } from './history/core/limits.js';
 import { LOG_LEVELS } from './logger.js';
+import { isToolsetName, TOOLSET_NAMES, type ToolsetName } from './mcp/toolsets.js';
 import { defaultDatabasePath } from './paths.js';
 
 /**
@@ -28,6 +29,8 @@ export interface CliFlags {
   maxBatchBytes?: string;
   maxResponseBytes?: string;
   readOnly?: boolean;
+  /** Comma-separated toolset names. */
+  toolsets?: string;
   /** `serve --http` only. */
   port?: string;
   host?: string;
@@ -51,6 +54,14 @@ const configSchema = z.object({
   logLevel: z.enum(LOG_LEVELS),
   busyTimeoutMs: positiveInt(600_000),
   readOnly: z.boolean(),
+  toolsets: z
+    .array(
+      z.string().refine(isToolsetName, {
+        error: (issue) => `unknown toolset "${String(issue.input)}": choose from ${TOOLSET_NAMES.join(', ')}`,
+      }),
+    )
+    .min(1, `name at least one toolset: ${TOOLSET_NAMES.join(', ')}`)
+    .transform((names) => names as ToolsetName[]),
   limits: z.object({
     maxContentBytes: positiveInt(8 * 1024 * 1024),
     maxMessagesPerCall: positiveInt(1000),
@@ -79,6 +90,7 @@ const SOURCES: Record<string, [string, string]> = {
   owner: ['--owner', 'CHAT_HISTORY_OWNER'],
   logLevel: ['--log-level', 'LOG_LEVEL'],
   busyTimeoutMs: ['--busy-timeout-ms', 'CHAT_HISTORY_BUSY_TIMEOUT_MS'],
+  toolsets: ['--toolsets', 'CHAT_HISTORY_TOOLSETS'],
   'limits.maxContentBytes': ['--max-content-bytes', 'CHAT_HISTORY_MAX_CONTENT_BYTES'],
   'limits.maxMessagesPerCall': ['--max-messages-per-call', 'CHAT_HISTORY_MAX_MESSAGES_PER_CALL'],
   'limits.maxMetadataBytes': ['--max-metadata-bytes', 'CHAT_HISTORY_MAX_METADATA_BYTES'],
@@ -99,6 +111,7 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
     logLevel: pick(flags.logLevel, 'logLevel') ?? 'info',
     busyTimeoutMs: pick(flags.busyTimeoutMs, 'busyTimeoutMs') ?? 10_000,
     readOnly: flags.readOnly ?? isTrue(env.CHAT_HISTORY_READ_ONLY),
+    toolsets: listOf(pick(flags.toolsets, 'toolsets') ?? 'all'),
     limits: {
       maxContentBytes: pick(flags.maxContentBytes, 'limits.maxContentBytes') ?? DEFAULT_LIMITS.maxContentBytes,
       maxMessagesPerCall:
@@ -116,7 +129,9 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
   const parsed = configSchema.safeParse(candidate);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {
-    const [flag, envVar] = SOURCES[i.path.join('.')] ?? [i.path.join('.'), ''];
+    // An issue inside a list (toolsets.1) is reported under the list's setting.
+    const key = i.path.filter((p) => typeof p === 'string').join('.');
+    const [flag, envVar] = SOURCES[key] ?? [key, ''];
     return `${flag}${envVar ? ` / ${envVar}` : ''}: ${i.message}`;
   });
   throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -150,6 +165,14 @@ function stripFileScheme(path: string): string {
 /** `1`, `true`, `yes` (any case) turn a boolean environment switch on. */
 function isTrue(value: string | undefined): boolean {
   return value !== undefined && ['1', 'true', 'yes'].includes(value.trim().toLowerCase());
+}
+
+/** `a, b,c` → ['a', 'b', 'c']: names separated by commas, spaces around them ignored. */
+function listOf(value: string): string[] {
+  return value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

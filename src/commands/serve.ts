@@ -82,6 +82,7 @@ async function serveStdioUntilDone(
     logger,
     version,
     readOnly: config.readOnly,
+    toolsets: config.toolsets,
   });
   const stop = stopper(logger, async () => {
     await close();
@@ -95,6 +96,7 @@ async function serveStdioUntilDone(
       db: describeDatabase(config.database),
       owner: config.owner,
       readOnly: config.readOnly,
+      toolsets: config.toolsets.join(','),
       transport: 'stdio',
     },
     'chat-history-mcp started',
@@ -117,6 +119,7 @@ async function serveHttp(config: Config, logger: Logger, version: string, databa
     logger,
     version,
     readOnly: config.readOnly,
+    toolsets: config.toolsets,
     host: config.http.host,
     port: config.http.port,
     // A request may wait for the write lock and then run its transaction: let it.
@@ -129,7 +132,14 @@ async function serveHttp(config: Config, logger: Logger, version: string, databa
   });
   // The bound URL (with the real port when --port 0) is what scripts and tests read.
   logger.info(
-    { version, url: http.url, db: describeDatabase(config.database), readOnly: config.readOnly, transport: 'http' },
+    {
+      version,
+      url: http.url,
+      db: describeDatabase(config.database),
+      readOnly: config.readOnly,
+      toolsets: config.toolsets.join(','),
+      transport: 'http',
+    },
     'chat-history-mcp listening',
   );
 }

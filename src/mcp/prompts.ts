@@ -11,8 +11,12 @@ import { asProtocolError } from './results.js';
 export interface PromptDeps {
   history: OwnerHistory;
   logger: Logger;
-  /** Without write tools there is no set_summary to ask for: the summarize prompt is left out. */
-  readOnly: boolean;
+  /**
+   * Names of the tools the server offers: a prompt never asks for a tool the model lacks
+   * (without set_summary there is no summarize prompt; resume mentions append_messages only
+   * when it is offered).
+   */
+  offered: ReadonlySet<string>;
 }
 
 const DEFAULT_RESUME_TOKENS = 8000;
@@ -22,7 +26,7 @@ const DEFAULT_RESUME_TOKENS = 8000;
  * resume_conversation (the token-budgeted context window) and summarize_conversation
  * (a transcript plus instructions to store a summary with set_summary).
  */
-export function registerPrompts(server: McpServer, { history, logger, readOnly }: PromptDeps): void {
+export function registerPrompts(server: McpServer, { history, logger, offered }: PromptDeps): void {
   const guard = <T>(fn: () => Promise<T>) => asProtocolError(fn, logger);
   // Prompt arguments are strings in MCP; the id completes from this owner's conversations.
   const conversationId = completable(z.string().describe('Id of the conversation.'), (value) =>
@@ -49,12 +53,15 @@ export function registerPrompts(server: McpServer, { history, logger, readOnly }
           conversation_id,
           max_tokens: max_tokens === undefined ? DEFAULT_RESUME_TOKENS : Number(max_tokens),
         });
-        const result = { description: `Context of conversation ${conversation_id}`, messages: resumeMessages(context) };
+        const result = {
+          description: `Context of conversation ${conversation_id}`,
+          messages: resumeMessages(context, offered.has('append_messages')),
+        };
         return withinBudget(result, history.limits.maxResponseBytes, 'prompt resume_conversation');
       }),
   );
 
-  if (readOnly) return;
+  if (!offered.has('set_summary')) return;
   server.registerPrompt(
     'summarize_conversation',
     {
@@ -91,11 +98,12 @@ export function registerPrompts(server: McpServer, { history, logger, readOnly }
  * The context window as prompt messages. MCP prompts have only user and assistant roles, so
  * system text, the summary and tool results are given as marked user turns.
  */
-function resumeMessages(context: ContextView): PromptMessage[] {
+function resumeMessages(context: ContextView, canAppend: boolean): PromptMessage[] {
   const intro =
     `Resuming conversation ${context.conversation_id}: ${context.messages.length} stored message(s) follow` +
     (context.omitted_count > 0 ? ` (${context.omitted_count} older ones omitted).` : '.') +
-    ' Continue from where it left off; store new turns with append_messages.';
+    ' Continue from where it left off' +
+    (canAppend ? '; store new turns with append_messages.' : '.');
   const text = (role: 'user' | 'assistant', t: string): PromptMessage => ({ role, content: { type: 'text', text: t } });
   return [
     text('user', intro),

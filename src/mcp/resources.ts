@@ -19,9 +19,11 @@ const LIST_PAGE = 50;
 export interface ResourceDeps {
   history: OwnerHistory;
   logger: Logger;
+  /** Names of the tools the server offers: the transcript points to export_conversation only when offered. */
+  offered: ReadonlySet<string>;
 }
 
-export function registerResources(server: McpServer, { history, logger }: ResourceDeps): void {
+export function registerResources(server: McpServer, { history, logger, offered }: ResourceDeps): void {
   const guard = <T>(fn: () => Promise<T>) => asProtocolError(fn, logger);
   const complete = { id: (value: string) => history.completeConversationIds(value) };
 
@@ -36,7 +38,13 @@ export function registerResources(server: McpServer, { history, logger }: Resour
       mimeType: 'text/markdown',
     },
     async (uri, { id }) =>
-      read(uri, guard, () => transcript(history, String(id)), 'text/markdown', history.limits.maxResponseBytes),
+      read(
+        uri,
+        guard,
+        () => transcript(history, String(id), offered.has('export_conversation')),
+        'text/markdown',
+        history.limits.maxResponseBytes,
+      ),
   );
   server.registerResource(
     'conversation',
@@ -85,14 +93,17 @@ export function registerResources(server: McpServer, { history, logger }: Resour
   });
 }
 
-/** The transcript's first export page, with a pointer to the rest when there is more. */
-async function transcript(history: OwnerHistory, conversationId: string): Promise<string> {
+/**
+ * The transcript's first export page, with a note when there is more: where export_conversation
+ * is offered, how to read the rest with it.
+ */
+async function transcript(history: OwnerHistory, conversationId: string, canExport: boolean): Promise<string> {
   const page = await history.exportConversation({ conversation_id: conversationId, format: 'markdown' });
-  const more =
-    page.next_cursor === null
-      ? ''
-      : `\n\n---\n*Continued: call export_conversation with format "markdown" and cursor "${page.next_cursor}".*\n`;
-  return `${page.text ?? ''}${more}`;
+  if (page.next_cursor === null) return page.text ?? '';
+  const rest = canExport
+    ? `call export_conversation with format "markdown" and cursor "${page.next_cursor}"`
+    : `this transcript shows messages 1–${page.last_seq} of the conversation`;
+  return `${page.text ?? ''}\n\n---\n*Continued: ${rest}.*\n`;
 }
 
 type Guard = <T>(fn: () => Promise<T>) => Promise<T>;

@@ -3,14 +3,16 @@ import type { JsonSchemaType, jsonSchemaValidator } from '@modelcontextprotocol/
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { OwnerHistory } from '../history/store.js';
 import type { Logger } from '../logger.js';
+import { serverInstructions } from './instructions.js';
 import { checkRequestParams } from './params-check.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { budgetedResult } from './response-guard.js';
 import { toolError } from './results.js';
 import { cacheToolList, variantKey } from './tool-list.js';
-import type { ToolSpec } from './tools/define-tool.js';
-import { toolsFor } from './tools/index.js';
+import { describeTool, type ToolSpec } from './tools/define-tool.js';
+import { type ToolSelection, toolsFor } from './tools/index.js';
+import type { ToolsetName } from './toolsets.js';
 
 export interface ServerDeps {
   /** One owner's memory: the server can reach no other owner's data. */
@@ -19,36 +21,44 @@ export interface ServerDeps {
   version: string;
   /** Register only the tools annotated readOnlyHint. */
   readOnly?: boolean;
+  /** Offer only the tools of these toolsets (default: all). */
+  toolsets?: readonly ToolsetName[];
 }
-
-const INSTRUCTIONS = `Durable conversation memory. Typical use: create_conversation with a stable key
-(get-or-create), append_messages after each turn (tool calls and their results included), then
-get_context to rebuild a prompt within a token budget (set_summary lets a summary stand in for
-older turns), search_messages to find what was said anywhere, and get_history or
-list_conversations to browse. Messages come back exactly as stored, ordered by seq.`;
 
 /**
  * Build an MCP server over one owner's history. Nothing is started here: the caller connects
  * a transport (stdio, HTTP, or an in-memory pair in tests) and calls close() when done.
  */
 export function createServer(deps: ServerDeps): { server: McpServer; close: () => Promise<void> } {
+  const readOnly = deps.readOnly ?? false;
+  const tools = toolsFor({ readOnly, toolsets: deps.toolsets ?? ['all'] });
+  // Instructions, descriptions, prompts and resources mention only tools in this set.
+  const offered: ReadonlySet<string> = new Set(tools.map((t) => t.name));
   const server = new McpServer(
     { name: 'chat-history-mcp', version: deps.version },
     {
-      instructions: INSTRUCTIONS,
+      instructions: serverInstructions(offered, readOnly),
       // Bounds the work of validating hostile arguments before any schema runs.
       maxToolInputElements: 100_000,
       jsonSchemaValidator: sharedValidator,
     },
   );
-  const readOnly = deps.readOnly ?? false;
-  for (const tool of toolsFor({ readOnly })) registerTool(server, tool, deps);
-  registerResources(server, deps);
-  registerPrompts(server, { ...deps, readOnly });
-  cacheToolList(server.server, variantKey({ readOnly, limits: deps.history.limits }));
+  for (const tool of tools) registerTool(server, tool, describeTool(tool, offered), deps);
+  registerResources(server, { ...deps, offered });
+  registerPrompts(server, { ...deps, offered });
+  cacheToolList(server.server, toolListVariant(tools, deps.history.limits));
   // Last: it covers exactly the handlers registered above.
   checkRequestParams(server.server);
   return { server, close: () => server.close() };
+}
+
+/** The tools/list cache's key for a server offering these tools (tool-list.ts). */
+export function toolListVariant(
+  tools: ToolSelection | readonly ToolSpec[],
+  limits: ServerDeps['history']['limits'],
+): string {
+  const offered = 'readOnly' in tools ? toolsFor(tools) : tools;
+  return variantKey({ tools: offered.map((t) => t.name), limits });
 }
 
 /**
@@ -64,15 +74,15 @@ const sharedValidator: jsonSchemaValidator = {
   },
 };
 
-function registerTool(server: McpServer, tool: ToolSpec, { history, logger }: ServerDeps): void {
+function registerTool(server: McpServer, tool: ToolSpec, description: string, { history, logger }: ServerDeps): void {
   server.registerTool(
     tool.name,
     {
       title: tool.title,
-      description: tool.description,
+      description,
       inputSchema: tool.inputSchema(history.limits),
       outputSchema: tool.outputSchema,
-      annotations: { title: tool.title, ...tool.annotations },
+      annotations: tool.annotations,
     },
     async (args: unknown) => {
       const started = performance.now();

@@ -1,5 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
+import { compactOutputSchema, portableInputSchema } from './published-schema.js';
 
 type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
 
@@ -19,16 +20,19 @@ const answersJson = new Map<string, string>();
 /** How many times the SDK's handler ran (tests check the list is computed once per variant). */
 let computed = 0;
 
-/** Everything a tool list depends on besides the static tool definitions. */
-export function variantKey(options: { readOnly: boolean; limits: object }): string {
-  return `${options.readOnly ? 'ro' : 'rw'}:${JSON.stringify(options.limits)}`;
+/**
+ * Everything a tool list depends on besides the static tool definitions: which tools are
+ * offered (toolsets, read-only mode; descriptions mention only offered tools) and the limits.
+ */
+export function variantKey(options: { tools: readonly string[]; limits: object }): string {
+  return `${options.tools.join(',')}:${JSON.stringify(options.limits)}`;
 }
 
 /**
  * Serve this server's tools/list from the per-process answer of its variant. The answer is
  * what the SDK's own handler (the one McpServer registered, over the same registered tools)
- * returned the first time it ran — so it cannot disagree with what the SDK would send — and
- * deep-frozen, because an in-memory transport hands the very object to the client.
+ * returned the first time it ran — so it cannot disagree with what the SDK would send — with
+ * its schemas in their published form (published-schema.ts), deep-frozen, because an in-memory transport hands the very object to the client.
  *
  * Call after every tool is registered, and before checkRequestParams (which wraps the handler
  * this installs like any other). The handler map is not public SDK API: if it moves, this
@@ -46,7 +50,8 @@ export function cacheToolList(server: Server, variant: string): void {
     let answer = answers.get(variant);
     if (answer === undefined) {
       computed++;
-      answer = (sdkHandler(request, extra) as Promise<ListToolsResult>).then((result) => {
+      answer = (sdkHandler(request, extra) as Promise<ListToolsResult>).then((sdkResult) => {
+        const result = published(sdkResult);
         answersJson.set(variant, JSON.stringify(result));
         return deepFreeze(result);
       });
@@ -59,6 +64,25 @@ export function cacheToolList(server: Server, variant: string): void {
     }
     return answer;
   });
+}
+
+/**
+ * The SDK's list with portable input schemas and compact output schemas (published-schema.ts),
+ * and without `execution: { taskSupport: "forbidden" }`, which the SDK adds to every tool and
+ * which is what the protocol assumes when it is absent.
+ */
+function published(result: ListToolsResult): ListToolsResult {
+  return {
+    ...result,
+    tools: result.tools.map(({ execution, ...tool }) => ({
+      ...tool,
+      ...(execution !== undefined && execution.taskSupport !== 'forbidden' && { execution }),
+      inputSchema: portableInputSchema(tool.inputSchema) as ListToolsResult['tools'][number]['inputSchema'],
+      ...(tool.outputSchema !== undefined && {
+        outputSchema: compactOutputSchema(tool.outputSchema) as ListToolsResult['tools'][number]['inputSchema'],
+      }),
+    })),
+  };
 }
 
 /** Forget every cached answer (tests that compare against a freshly computed list). */

@@ -8,8 +8,8 @@ import type { HistoryDb } from '../db/index.js';
 import { maxRequestBytes } from '../history/core/limits.js';
 import type { HistoryStore } from '../history/store.js';
 import type { Logger } from '../logger.js';
-import { createServer } from '../mcp/server.js';
-import { variantKey } from '../mcp/tool-list.js';
+import { createServer, toolListVariant } from '../mcp/server.js';
+import type { ToolsetName } from '../mcp/toolsets.js';
 import { bearerAuth, requestAuth } from './http-auth.js';
 import { continueOnlyWhenRead, jsonBody } from './http-body.js';
 import { sendJsonRpcError } from './http-errors.js';
@@ -27,6 +27,8 @@ export interface HttpServerOptions {
   logger: Logger;
   version: string;
   readOnly: boolean;
+  /** Offer only the tools of these toolsets (default: all). */
+  toolsets?: readonly ToolsetName[];
   host: string;
   /** 0 picks a free port; the URL returned (and logged) has the real one. */
   port: number;
@@ -59,7 +61,7 @@ export interface RunningHttpServer {
  * is here, so that no configuration can serve memory to whoever can reach the port.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const { store, tokens, db, logger, version, readOnly, host } = options;
+  const { store, tokens, db, logger, version, readOnly, toolsets, host } = options;
   if (!(await tokens.anyActive())) {
     throw new ConfigError(
       'the HTTP transport needs a bearer token and the database holds none: create one with ' +
@@ -70,7 +72,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const pool = new ServerPool({
     build: (owner) => {
-      const built = createServer({ history: store.forOwner(owner), logger, version, readOnly });
+      const built = createServer({
+        history: store.forOwner(owner),
+        logger,
+        version,
+        readOnly,
+        ...(toolsets !== undefined && { toolsets }),
+      });
       // Transport-level refusals (406 Not Acceptable, bad protocol version …) surface here.
       built.server.server.onerror = (err) => logger.debug({ err: err.message }, 'mcp transport error');
       return built;
@@ -129,8 +137,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
   };
   // Auth before the body is read: an unauthenticated client cannot make us buffer megabytes.
-  // The same variant createServer computes for each owner's server (readOnly, the store's limits).
-  const toolList = answerToolListFromCache(variantKey({ readOnly, limits: store.limits }));
+  // The same variant createServer computes for each owner's server (its tools, the store's limits).
+  const toolList = answerToolListFromCache(
+    toolListVariant({ readOnly, ...(toolsets !== undefined && { toolsets }) }, store.limits),
+  );
   app.post('/mcp', bearerAuth(tokens, logger), jsonBody(maxBodyBytes), refuseUnreadable, toolList, handleMcp);
   app.all('/mcp', (_req, res) => {
     res.setHeader('Allow', 'POST');

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type Limits } from '../../src/history/core/limits.js';
 import { HistoryStore } from '../../src/history/store.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer } from '../../src/mcp/server.js';
+import type { ToolsetName } from '../../src/mcp/toolsets.js';
 import { freshTarget } from './backend.js';
 
 /** A temporary directory for one test file's databases, removed by `cleanup()`. */
@@ -57,7 +58,7 @@ export interface Connected {
 /** A real SDK Client connected over an in-memory pair to createServer() for `owner`. */
 export async function connect(
   database: Database,
-  options: { owner?: string; limits?: Partial<Limits>; readOnly?: boolean } = {},
+  options: { owner?: string; limits?: Partial<Limits>; readOnly?: boolean; toolsets?: readonly ToolsetName[] } = {},
 ): Promise<Connected> {
   const store = new HistoryStore(database, { ...DEFAULT_LIMITS, ...options.limits }, 10_000);
   const { server, close } = createServer({
@@ -65,6 +66,7 @@ export async function connect(
     logger: silentLogger,
     version: '0.0.0-test',
     readOnly: options.readOnly ?? false,
+    ...(options.toolsets !== undefined && { toolsets: options.toolsets }),
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test', version: '1.0.0' });

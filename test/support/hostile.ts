@@ -16,6 +16,8 @@ export interface JsonSchema {
   required?: string[];
   minimum?: number;
   maximum?: number;
+  /** "or null", the OpenAPI way the published input schemas say it (src/mcp/published-schema.ts). */
+  nullable?: boolean;
 }
 
 export type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
@@ -29,6 +31,10 @@ export function jsonType(v: unknown): JsonType {
 
 /** The JSON types a schema admits; undefined when it admits anything. */
 export function admittedTypes(s: JsonSchema): Set<JsonType> | undefined {
+  if (s.nullable === true) {
+    const rest = admittedTypes({ ...s, nullable: false });
+    return rest === undefined ? undefined : new Set([...rest, 'null']);
+  }
   if (s.anyOf) {
     const parts = s.anyOf.map(admittedTypes);
     if (parts.some((p) => p === undefined)) return undefined;

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { TOOLS } from '../../src/mcp/tools/index.js';
 import { setup } from '../support/harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
@@ -12,6 +14,16 @@ describe('tool surface', () => {
   it('matches the reviewed snapshot (every schema change shows up as a diff)', async () => {
     const { tools } = await env.client.listTools();
     await expect(JSON.stringify(tools, null, 2)).toMatchFileSnapshot('../__snapshots__/tools.json');
+  });
+
+  it('matches the reviewed snapshot of the full result schemas (tools/list publishes them compact)', async () => {
+    // The contract behind the compact published form: descriptions and required fields, as the
+    // server checks every result before sending it; docs/tools.md documents results from this.
+    const results = TOOLS.map((t) => ({
+      name: t.name,
+      outputSchema: z.toJSONSchema(t.outputSchema, { target: 'draft-7' }),
+    }));
+    await expect(JSON.stringify(results, null, 2)).toMatchFileSnapshot('../__snapshots__/tool-results.json');
   });
 
   it('every tool follows the conventions: title, described inputs, output schema, all four annotations', async () => {

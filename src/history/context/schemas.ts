@@ -15,25 +15,17 @@ export const getContextInputSchema = z.strictObject({
     .int('max_tokens must be an integer')
     .min(1, 'max_tokens must be at least 1')
     .max(MAX_CONTEXT_TOKENS, `max_tokens must be at most ${MAX_CONTEXT_TOKENS}`)
-    .describe(
-      `Token budget for everything returned, counted with the ${ENCODING} encoding plus a small per-message ` +
-        'overhead (exact for GPT-4o-class models, an estimate for others such as Claude: leave some headroom).',
-    ),
+    .describe(`Token budget for everything returned (${ENCODING} plus a small per-message overhead).`),
   include_system: z
     .boolean()
     .optional()
     .describe(
-      'Default true: always include the system prompt — the system messages at the very start of the ' +
-        'conversation (seq 1 and the system messages directly after it) — first, however old, counted ' +
-        'against the budget. false: they are treated like any other message.',
+      'Default true: the system prompt (system messages from seq 1 on) comes first, however old; false: no special place.',
     ),
   use_summary: z
     .boolean()
     .optional()
-    .describe(
-      'Default true: when a summary was stored with set_summary, return it (as a system message with seq 0) ' +
-        'in place of the messages it covers, followed by the recent messages after it. false: ignore the summary.',
-    ),
+    .describe('Default true: a stored summary (seq 0) replaces the messages it covers. false: ignore it.'),
 });
 export type GetContextInput = z.infer<typeof getContextInputSchema>;
 
@@ -45,11 +37,8 @@ export function setSummaryInputSchema(limits: Limits) {
       .refine((v) => utf8Bytes(v) <= limits.maxContentBytes, {
         message: `summary is over the limit of ${limits.maxContentBytes} UTF-8 bytes (server option --max-content-bytes)`,
       })
-      .describe('Your summary of messages 1..through_seq, written so that it can stand in for them in a prompt.'),
-    through_seq: seqInt(1, 'through_seq').describe(
-      'The last seq the summary covers (1..message_count). Pick the end of a turn: tool results after ' +
-        'through_seq that answer calls before it cannot be shown without their call and are left out.',
-    ),
+      .describe('Your summary, written to stand in for those messages in a prompt.'),
+    through_seq: seqInt(1, 'through_seq').describe('Last seq it covers; end it at a turn boundary.'),
   });
 }
 export type SetSummaryInput = z.infer<ReturnType<typeof setSummaryInputSchema>>;

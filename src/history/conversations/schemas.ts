@@ -11,9 +11,7 @@ export function createConversationInputSchema(limits: Limits) {
     key: text(F.keyChars)
       .min(1, 'text must not be empty')
       .optional()
-      .describe(
-        'Your own stable key (e.g. a thread or session id). With a key the call is get-or-create: the same key always yields the same conversation.',
-      ),
+      .describe('Your stable key for it, e.g. a session or thread id.'),
     metadata: metadataSchema(limits).optional(),
   });
 }
@@ -22,11 +20,8 @@ export type CreateConversationInput = z.infer<ReturnType<typeof createConversati
 export function updateConversationInputSchema(limits: Limits) {
   return z.strictObject({
     conversation_id: conversationIdSchema,
-    title: text(F.titleChars).nullable().optional().describe('New title; null clears it; omit to keep.'),
-    metadata: metadataSchema(limits)
-      .nullable()
-      .optional()
-      .describe('New metadata object, replacing the old one; null clears it; omit to keep.'),
+    title: text(F.titleChars).nullable().optional().describe('New title; null clears it.'),
+    metadata: metadataSchema(limits).nullable().optional().describe('New metadata, replacing the old; null clears it.'),
   });
 }
 export type UpdateConversationInput = z.infer<ReturnType<typeof updateConversationInputSchema>>;
@@ -35,22 +30,18 @@ export const conversationRefSchema = z.strictObject({ conversation_id: conversat
 
 export const listConversationsInputSchema = z.strictObject({
   limit: pageSize(F.listMax).optional().describe(`Page size (default ${F.listDefault}, max ${F.listMax}).`),
-  cursor: text(1000).optional().describe('next_cursor from the previous page; omit for the first page.'),
+  cursor: text(1000).optional().describe('next_cursor of the previous page.'),
   query: text(F.titleChars)
     .min(1, 'text must not be empty')
     .optional()
-    .describe(
-      'Only conversations whose title or key contains this text (case-insensitive for A–Z; % and _ are literal).',
-    ),
+    .describe('Only those whose title or key contains this text (case-insensitive).'),
 });
 export type ListConversationsInput = z.infer<typeof listConversationsInputSchema>;
 
 export const forkInputSchema = z.strictObject({
   conversation_id: conversationIdSchema,
-  through_seq: seqInt(1).optional().describe('Copy messages 1..through_seq (default: all of them).'),
-  title: text(F.titleChars)
-    .optional()
-    .describe('Title of the new conversation (default: the original title + " (fork)").'),
+  through_seq: seqInt(1).optional().describe('Last seq to copy (default: all).'),
+  title: text(F.titleChars).optional().describe('Title of the fork (default: the original\'s + " (fork)").'),
 });
 export type ForkInput = z.infer<typeof forkInputSchema>;
 

@@ -31,7 +31,7 @@ export function boundedBytes(limitBytes: number, flag: string) {
 
 export const conversationIdSchema = text(F.conversationIdChars)
   .min(1, 'text must not be empty')
-  .describe('Id of the conversation, as returned by create_conversation or list_conversations.');
+  .describe('Id of the conversation.');
 
 /**
  * The largest seq there can be: seq and message_count are 32-bit INTEGER columns (on

@@ -39,5 +39,5 @@ export function metadataSchema(limits: Limits) {
       }
       return raw;
     }, record)
-    .describe('Free-form JSON object stored with the item and returned unchanged.');
+    .describe('Any JSON object; returned unchanged.');
 }

@@ -11,41 +11,37 @@ import { checkToolCallOrder } from './tool-call-order.js';
  */
 
 export function toolCallSchema(limits: Limits) {
-  return z
-    .strictObject({
-      id: text(F.toolCallIdChars)
-        .min(1, 'text must not be empty')
-        .describe('Call id, unique within the conversation; the tool result names it in tool_call_id.'),
-      type: z.literal('function').describe('Always "function".'),
-      function: z.strictObject({
-        name: text(F.functionNameChars).min(1, 'text must not be empty').describe('Name of the function called.'),
-        arguments: boundedBytes(limits.maxContentBytes, '--max-content-bytes').describe(
-          'Arguments as the model produced them (usually a JSON string); stored byte-for-byte.',
-        ),
-      }),
-    })
-    .describe('A tool call in the OpenAI chat shape.');
+  return z.strictObject({
+    id: text(F.toolCallIdChars).min(1, 'text must not be empty').describe('Unique within the conversation.'),
+    type: z.literal('function'),
+    function: z.strictObject({
+      name: text(F.functionNameChars).min(1, 'text must not be empty'),
+      arguments: boundedBytes(limits.maxContentBytes, '--max-content-bytes').describe(
+        'As the model produced them (usually JSON); kept byte-for-byte.',
+      ),
+    }),
+  });
 }
 
 export function messageInputSchema(limits: Limits) {
   return z
     .strictObject({
-      role: z.enum(ROLES).describe('Who wrote the message: system, user, assistant, or tool (a tool result).'),
+      role: z.enum(ROLES),
       content: boundedBytes(limits.maxContentBytes, '--max-content-bytes')
         .nullable()
         .optional()
-        .describe('Message text. May be null or empty only for an assistant message that carries tool_calls.'),
-      name: text(F.nameChars).min(1, 'text must not be empty').optional().describe('Optional name of the participant.'),
+        .describe('Text; null or empty only for an assistant message with tool_calls.'),
+      name: text(F.nameChars).min(1, 'text must not be empty').optional().describe('Name of the participant.'),
       tool_calls: z
         .array(toolCallSchema(limits))
         .min(1, 'tool_calls must not be empty; omit the field instead')
         .max(F.toolCallsPerMessage, `tool_calls must have at most ${F.toolCallsPerMessage} entries`)
         .optional()
-        .describe('Assistant messages only: the tools the model decided to call.'),
+        .describe('Assistant only: the tools the model called.'),
       tool_call_id: text(F.toolCallIdChars)
         .min(1, 'text must not be empty')
         .optional()
-        .describe('Tool messages only (and required there): the id of the tool call this result answers.'),
+        .describe('Tool messages only (required there): the call this answers.'),
       metadata: metadataSchema(limits).optional(),
     })
     .superRefine((m, ctx) => {
@@ -137,11 +133,11 @@ export function appendInputSchema(limits: Limits) {
           limits.maxMessagesPerCall,
           `messages must hold at most ${limits.maxMessagesPerCall} messages per call (server option --max-messages-per-call)`,
         )
-        .describe('Messages to append, in order. All are stored or none.'),
+        .describe('Messages to store, in order.'),
       idempotency_key: text(F.idempotencyKeyChars)
         .min(1, 'text must not be empty')
         .optional()
-        .describe('Optional. Retrying a call with the same key returns the first result and stores nothing new.'),
+        .describe('A retry with the same key returns the first result.'),
     })
     .superRefine((input, ctx) => checkBatch(input.messages, limits, ctx));
 }
@@ -152,13 +148,9 @@ const seqSchema = seqInt(0);
 export const getHistoryInputSchema = z
   .strictObject({
     conversation_id: conversationIdSchema,
-    limit: pageSize(F.historyMax)
-      .optional()
-      .describe(`How many messages (default ${F.historyDefault}, max ${F.historyMax}).`),
-    before_seq: seqSchema.optional().describe('Return the messages just before this seq (page backwards).'),
-    after_seq: seqSchema
-      .optional()
-      .describe('Return the messages just after this seq (page forwards; 0 = from the start).'),
+    limit: pageSize(F.historyMax).optional().describe(`How many (default ${F.historyDefault}, max ${F.historyMax}).`),
+    before_seq: seqSchema.optional().describe('Page backwards: the messages before this seq.'),
+    after_seq: seqSchema.optional().describe('Page forwards: the messages after this seq (0 = from the start).'),
   })
   .superRefine((v, ctx) => {
     if (v.before_seq !== undefined && v.after_seq !== undefined) {
@@ -173,7 +165,7 @@ export type GetHistoryInput = z.infer<typeof getHistoryInputSchema>;
 
 export const deleteMessagesInputSchema = z.strictObject({
   conversation_id: conversationIdSchema,
-  from_seq: seqInt(1).describe('First seq to delete; it and every later message are removed.'),
+  from_seq: seqInt(1).describe('First seq to delete.'),
 });
 export type DeleteMessagesInput = z.infer<typeof deleteMessagesInputSchema>;
 

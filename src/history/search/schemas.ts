@@ -27,11 +27,10 @@ export const searchMessagesInputSchema = z
     query: text(F.searchQueryChars, { allowNul: true })
       .refine((v) => v.trim() !== '', 'text must not be empty or only whitespace: give words to search for')
       .describe(
-        'Words to look for in message text and tool calls. Every word must occur (any order, accents and case ' +
-          'ignored; a repeated word counts once); the last word, and any word ending in *, also matches as a prefix ' +
-          `(from ${QUERY_BOUNDS.prefixChars} characters on); put words in "double quotes" to require them as an exact phrase. ` +
-          'No operators: AND/OR/NOT, -, : and the like are ordinary text. ' +
-          `At most ${QUERY_BOUNDS.parts} different words and phrases, ${QUERY_BOUNDS.words} words in all, ${QUERY_BOUNDS.prefixes} prefixes.`,
+        'Words that must all occur (any order; case and accents ignored). The last word, and any word ending ' +
+          `in *, also match as a prefix (${QUERY_BOUNDS.prefixChars}+ characters); "double quotes" make a phrase. ` +
+          'Nothing else is an operator: AND, OR, NOT, - and : are plain words. ' +
+          `At most ${QUERY_BOUNDS.parts} words or phrases, ${QUERY_BOUNDS.words} words in all, ${QUERY_BOUNDS.prefixes} prefixes.`,
       ),
     conversation_id: conversationIdSchema.optional().describe('Search only this conversation.'),
     roles: z
@@ -39,15 +38,11 @@ export const searchMessagesInputSchema = z
       .min(1, 'list must hold at least one role')
       .max(ROLES.length * 2, 'list is too long')
       .optional()
-      .describe('Only messages with one of these roles (system, user, assistant, tool).'),
-    after: instant
-      .optional()
-      .describe('Only messages stored strictly after this instant, e.g. 2025-01-31 or 2025-01-31T09:30:00Z.'),
-    before: instant.optional().describe('Only messages stored strictly before this instant.'),
-    limit: pageSize(F.searchMax).optional().describe(`How many hits (default ${F.searchDefault}, max ${F.searchMax}).`),
-    cursor: text(1000)
-      .optional()
-      .describe('next_cursor from the previous page of the same search; omit for the first page.'),
+      .describe('Only these roles.'),
+    after: instant.optional().describe('Only messages stored after this ISO-8601 instant (e.g. 2025-01-31T09:30:00Z).'),
+    before: instant.optional().describe('Only messages stored before this instant.'),
+    limit: pageSize(F.searchMax).optional().describe(`Hits per page (default ${F.searchDefault}, max ${F.searchMax}).`),
+    cursor: text(1000).optional().describe('next_cursor of the previous page (same other arguments).'),
   })
   .superRefine((v, ctx) => {
     if (v.after !== undefined && v.before !== undefined && toInstant(v.after) >= toInstant(v.before)) {

@@ -11,11 +11,8 @@ export const exportInputSchema = z.strictObject({
   conversation_id: conversationIdSchema,
   format: z
     .enum(EXPORT_FORMATS, `format must be one of ${EXPORT_FORMATS.join(', ')}`)
-    .describe(
-      "json: this server's own format, everything included (what import_conversation reads back); markdown: a readable " +
-        'transcript; openai: a chat-completions messages array; anthropic: { system, messages } for the Messages API.',
-    ),
-  cursor: text(1000).optional().describe('next_cursor from the previous page of this export; omit for the first page.'),
+    .describe('Output format (see the description).'),
+  cursor: text(1000).optional().describe('next_cursor of the previous page.'),
 });
 export type ExportInput = z.infer<typeof exportInputSchema>;
 
@@ -42,27 +39,23 @@ export function importInputSchema(limits: Limits) {
   return z.strictObject({
     format: z
       .enum(IMPORT_FORMATS, `format must be one of ${IMPORT_FORMATS.join(', ')} (markdown cannot be imported)`)
-      .describe('The format of data: json (from export_conversation), openai, or anthropic.'),
+      .describe('The format of data.'),
     data: z
       .unknown()
       .refine((v) => v !== undefined, 'data is required')
+      // What the JSON Schema says data is (zod's unknown has no type, which Gemini refuses); the
+      // importer checks the rest and names the path inside data.
+      .meta({ anyOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] })
       .describe(
-        "The conversation: a json export (its pages' messages concatenated), an OpenAI messages array (or an object with " +
-          `messages), or an Anthropic { system, messages } object. At most ${F.importMessagesMax} messages and ${maxBytes} ` +
-          `bytes of content, tool-call arguments and metadata; one request carries at most ${maxRequestBytes(limits.maxBatchBytes)} bytes ` +
-          'as JSON (2 × --max-batch-bytes + 1 MiB): import bigger files with the command line, `chat-history-mcp import FILE`.',
+        `The transcript. At most ${F.importMessagesMax} messages and ${maxBytes} bytes stored; a request is at most ` +
+          `${maxRequestBytes(limits.maxBatchBytes)} bytes of JSON: import bigger files with \`chat-history-mcp import FILE\`.`,
       ),
-    title: text(F.titleChars)
-      .nullable()
-      .optional()
-      .describe('Title of the new conversation; overrides a title in json data; null for none.'),
+    title: text(F.titleChars).nullable().optional().describe('Title; overrides one in json data; null for none.'),
     key: text(F.keyChars)
       .min(1, 'text must not be empty')
       .nullable()
       .optional()
-      .describe(
-        'Your key for the new conversation; overrides a key in json data; null for none. Must not be in use: import never merges.',
-      ),
+      .describe('Key; overrides one in json data; null for none. Must be unused.'),
   });
 }
 export type ImportInput = z.infer<ReturnType<typeof importInputSchema>>;

@@ -5,12 +5,10 @@ export const appendMessagesTool = defineTool({
   name: 'append_messages',
   title: 'Append messages',
   description:
-    'Store messages at the end of a conversation, in order; all of them are stored or none. ' +
-    'Roles: system, user, assistant, tool. An assistant message may carry `tool_calls` (OpenAI shape; ' +
-    'content may then be null); each tool result is a `tool` message whose `tool_call_id` names a call ' +
-    'made earlier in this conversation or earlier in the same batch. Each stored message gets the next ' +
-    '`seq` (1, 2, 3 …). Pass an `idempotency_key` when you may retry: a retry returns the first result ' +
-    'and stores nothing twice.',
+    'Store messages at the end of a conversation, in order, all or none; each gets the next `seq`. An ' +
+    'assistant message may carry `tool_calls` (OpenAI shape; content may then be null); a `tool` message ' +
+    'answers one by `tool_call_id` (a call made earlier in the conversation or batch). Pass `idempotency_key` ' +
+    'if you may retry: a retry stores nothing twice.',
   inputSchema: appendInputSchema,
   outputSchema: appendedView,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

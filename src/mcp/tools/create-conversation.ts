@@ -6,10 +6,9 @@ export const createConversationTool = defineTool({
   name: 'create_conversation',
   title: 'Create conversation',
   description:
-    'Start a new conversation to store messages in, or — when you pass a `key` — get the conversation ' +
-    'already stored under that key (get-or-create: the same key always returns the same conversation, ' +
-    'and `created` tells which happened; an existing conversation keeps its title and metadata). Use a key such as your session or thread id to find the ' +
-    'conversation again later without remembering its id.',
+    'Start a conversation to store messages in. With a `key` it is get-or-create: the same key always returns the ' +
+    'same conversation, so you find it again without keeping its id (`created` says which; an existing one keeps ' +
+    'its title and metadata).',
   inputSchema: createConversationInputSchema,
   outputSchema: createdView,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -12,6 +12,12 @@ export interface ToolSpec<Out extends Record<string, unknown> = Record<string, u
   name: string;
   title: string;
   description: string;
+  /**
+   * Sentences that point to another tool, each added to the description only when that tool
+   * is offered too (toolsets, read-only mode): a description never sends the model to a tool
+   * it does not have.
+   */
+  seeAlso?: Readonly<Record<string, string>>;
   /** A function of the limits, so the published schema states the configured bounds. */
   inputSchema: (limits: Limits) => z.ZodObject;
   outputSchema: z.ZodObject;
@@ -29,4 +35,10 @@ export const READ_ONLY = {
 
 export function defineTool<Out extends Record<string, unknown>>(spec: ToolSpec<Out>): ToolSpec {
   return spec as unknown as ToolSpec;
+}
+
+/** The description a client sees, given the names of the tools the server offers. */
+export function describeTool(tool: ToolSpec, offered: ReadonlySet<string>): string {
+  const pointers = Object.entries(tool.seeAlso ?? {}).filter(([name]) => offered.has(name));
+  return [tool.description, ...pointers.map(([, sentence]) => sentence)].join(' ');
 }

@@ -5,8 +5,8 @@ export const deleteConversationTool = defineTool({
   name: 'delete_conversation',
   title: 'Delete conversation',
   description:
-    'Permanently delete a conversation and all of its messages. This cannot be undone; use it only ' +
-    'when the user asks for the conversation to be forgotten.',
+    'Permanently delete a conversation and all its messages. It cannot be undone: use it only when the user ' +
+    'asks to forget it.',
   inputSchema: () => conversationRefSchema,
   outputSchema: deletedView,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

@@ -5,9 +5,11 @@ export const deleteMessagesTool = defineTool({
   name: 'delete_messages',
   title: 'Delete messages (rewind)',
   description:
-    'Rewind a conversation: permanently delete the message at from_seq and every message after it; ' +
-    'the next append continues at from_seq. Use it to drop a wrong turn. It cannot be undone — to ' +
-    'keep the original, use fork_conversation with through_seq = from_seq - 1 instead.',
+    'Rewind: permanently delete the message at from_seq and all after it; the next append continues at from_seq. ' +
+    'Use it to drop a wrong turn.',
+  seeAlso: {
+    fork_conversation: 'To keep the original, fork_conversation with through_seq = from_seq - 1 instead.',
+  },
   inputSchema: () => deleteMessagesInputSchema,
   outputSchema: rewoundView,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

@@ -8,13 +8,11 @@ export const exportConversationTool = defineTool({
   name: 'export_conversation',
   title: 'Export conversation',
   description:
-    "Export a whole conversation in a format: `json` (this server's own format with everything — metadata, names, " +
-    'timestamps — and what import_conversation reads back), `markdown` (a readable transcript, in `text`), `openai` ' +
-    '(a chat-completions messages array) or `anthropic` ({ system, messages } for the Messages API). ' +
-    `Long conversations come in pages of about ${PAGE_KB} KB: while next_cursor is not null, call again with the same ` +
-    'conversation_id and format and cursor = next_cursor, then concatenate: markdown texts as they are; json and openai ' +
-    "`messages` arrays; anthropic `messages` arrays, appending a page's first turn to the previous turn when both have " +
-    'the same role (pages avoid that where they can), and `system` strings joined by a blank line.',
+    'Export a conversation as `json` (everything; what import reads back), `markdown` (a transcript, in `text`), ' +
+    '`openai` (chat-completions messages) or `anthropic` ({ system, messages }). ' +
+    `Pages of about ${PAGE_KB} KB: while next_cursor is not null, call again with cursor = next_cursor and ` +
+    "concatenate the texts or `messages` (anthropic: join a page's first turn to the previous one of the same " +
+    'role, and `system` strings with a blank line).',
   inputSchema: () => exportInputSchema,
   outputSchema: exportPageView,
   annotations: READ_ONLY,

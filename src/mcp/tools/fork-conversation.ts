@@ -6,10 +6,8 @@ export const forkConversationTool = defineTool({
   name: 'fork_conversation',
   title: 'Fork conversation',
   description:
-    'Branch a conversation: create a NEW conversation holding copies of messages 1..through_seq ' +
-    '(default: all), tool calls included and seqs unchanged, then continue the new one with ' +
-    'append_messages. The original is not changed. Use it to explore an alternative reply or to ' +
-    'retry from an earlier point while keeping the original.',
+    'Branch a conversation: a NEW conversation with copies of messages 1..through_seq (tool calls included, same ' +
+    'seqs); the original is unchanged. Use it to try an alternative reply or retry from an earlier point.',
   inputSchema: () => forkInputSchema,
   outputSchema: forkView,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -6,13 +6,14 @@ export const getContextTool = defineTool({
   name: 'get_context',
   title: 'Get context window',
   description:
-    'Get a conversation ready to send to a model within a token budget: the most recent messages that fit ' +
-    '`max_tokens`, in order, never splitting a tool round (an assistant tool_calls message and its tool results ' +
-    'come together or not at all). By default the system prompt (the system messages at the start) comes first, ' +
-    'and a summary stored with set_summary stands in for the older messages it covers. Use it to rebuild a ' +
-    'prompt; use get_history to read or page through messages exactly. Counts use the o200k_base tokenizer ' +
-    '(GPT-4o); for other models they are an estimate, so leave headroom. If omitted_count grows large, consider ' +
-    'set_summary.',
+    'Get a conversation ready to send to a model within `max_tokens`: the most recent messages that fit, in ' +
+    'order, never splitting a tool round. The system prompt comes first, and' +
+    ' a stored summary stands in for the older messages it covers. Use it to rebuild a prompt. Counts use ' +
+    'o200k_base (GPT-4o); for other models leave headroom.',
+  seeAlso: {
+    set_summary: 'If omitted_count grows large, store a summary with set_summary.',
+    get_history: 'To read messages exactly, page with get_history.',
+  },
   inputSchema: () => getContextInputSchema,
   outputSchema: contextView,
   annotations: READ_ONLY,

@@ -5,9 +5,10 @@ import { conversationBlock } from './render.js';
 export const getConversationTool = defineTool({
   name: 'get_conversation',
   title: 'Get conversation',
-  description:
-    "Get one conversation's details — key, title, metadata, message_count, created_at, updated_at — " +
-    'without its messages. Use get_history for the messages.',
+  description: "Get one conversation's details (key, title, metadata, message count, timestamps) without its messages.",
+  seeAlso: {
+    get_history: 'Read its messages with get_history.',
+  },
   inputSchema: () => conversationRefSchema,
   outputSchema: conversationView,
   annotations: READ_ONLY,

@@ -6,10 +6,9 @@ export const getHistoryTool = defineTool({
   name: 'get_history',
   title: 'Get history',
   description:
-    'Read messages of a conversation in order, exactly as they were appended (tool calls and tool ' +
-    'results included). By default returns the most recent `limit` messages. To read older ones pass ' +
-    '`before_seq` = the first seq you have; to read newer ones pass `after_seq` = the last seq you have ' +
-    '(after_seq 0 reads from the beginning). has_more_before / has_more_after say whether to continue.',
+    'Read messages exactly as appended, in seq order, tool calls and results included. Default: the most recent ' +
+    '`limit`. Older: before_seq = the first seq you have; newer: after_seq = the last seq you have. ' +
+    'has_more_before / has_more_after say whether more exist.',
   inputSchema: () => getHistoryInputSchema,
   outputSchema: historyPageView,
   annotations: READ_ONLY,

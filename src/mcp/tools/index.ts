@@ -1,3 +1,4 @@
+import { inToolsets, type ToolsetName } from '../toolsets.js';
 import { appendMessagesTool } from './append-messages.js';
 import { createConversationTool } from './create-conversation.js';
 import type { ToolSpec } from './define-tool.js';
@@ -15,8 +16,8 @@ import { setSummaryTool } from './set-summary.js';
 import { updateConversationTool } from './update-conversation.js';
 
 /**
- * The master list of tools, in the order clients list them, in groups that match the domain's
- * feature folders (src/history/<group>/).
+ * The master list of tools, in the order clients list them. Their groups (toolsets) are named
+ * in ../toolsets.ts, which matches the domain's feature folders (src/history/<group>/).
  */
 export const TOOLS: readonly ToolSpec[] = [
   // conversations
@@ -40,10 +41,17 @@ export const TOOLS: readonly ToolSpec[] = [
   importConversationTool,
 ];
 
+/** Which tools a server offers: `--toolsets` (default all) and `--read-only`. */
+export interface ToolSelection {
+  readOnly: boolean;
+  toolsets?: readonly ToolsetName[];
+}
+
 /**
- * The tools a server registers. Read-only mode keeps the tools whose annotations say
- * readOnlyHint — derived from the annotations, so there is no second list to keep in step.
+ * The tools a server registers: those of the chosen toolsets, and in read-only mode only the
+ * ones whose annotations say readOnlyHint — derived from the annotations, so there is no
+ * second list to keep in step.
  */
-export function toolsFor(options: { readOnly: boolean }): readonly ToolSpec[] {
-  return options.readOnly ? TOOLS.filter((t) => t.annotations.readOnlyHint) : TOOLS;
+export function toolsFor({ readOnly, toolsets = ['all'] }: ToolSelection): readonly ToolSpec[] {
+  return TOOLS.filter((t) => inToolsets(t.name, toolsets) && (!readOnly || t.annotations.readOnlyHint));
 }

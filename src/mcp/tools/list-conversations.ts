@@ -6,10 +6,11 @@ export const listConversationsTool = defineTool({
   name: 'list_conversations',
   title: 'List conversations',
   description:
-    'List stored conversations, most recent activity first. Use it to find an earlier conversation ' +
-    'to continue. Pass `query` to keep only conversations whose title or key contains that text ' +
-    '(to find words inside messages, use search_messages). Pages: when `next_cursor` is not null, ' +
-    'call again with `cursor` set to it (and the same query).',
+    'List your conversations, most recent activity first: use it to find one to continue. `query` keeps those ' +
+    'whose title or key contains the text.',
+  seeAlso: {
+    search_messages: 'To find words inside messages, use search_messages.',
+  },
   inputSchema: () => listConversationsInputSchema,
   outputSchema: conversationPageView,
   annotations: READ_ONLY,

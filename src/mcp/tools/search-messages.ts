@@ -6,14 +6,12 @@ export const searchMessagesTool = defineTool({
   name: 'search_messages',
   title: 'Search messages',
   description:
-    'Find earlier messages by their words, across all your conversations or within one: use it to ' +
-    'recall what was said, decided or returned by a tool when you do not know which conversation or ' +
-    'where in it. Every word of `query` must occur (accents and case ignored, the last word may be the ' +
-    'start of a longer word, "quoted words" must occur together); message text and tool-call names and ' +
-    'arguments are searched. Narrow with conversation_id, roles, after/before (ISO-8601). Hits come best ' +
-    'match first, each with its conversation, seq and a snippet marking the matched words «like this»; ' +
-    'read around a hit with get_history (after_seq = seq - 1). More hits: call again with the same ' +
-    'arguments and `cursor` = next_cursor.',
+    'Find messages by their words, in all your conversations or one: use it to recall what was said, decided ' +
+    'or returned by a tool when you do not know where. Message text and tool calls are searched; hits come best ' +
+    'first, with conversation, seq and a snippet marking matches «like this».',
+  seeAlso: {
+    get_history: 'Read around a hit with get_history (after_seq = seq - 1).',
+  },
   inputSchema: () => searchMessagesInputSchema,
   outputSchema: searchResultView,
   annotations: READ_ONLY,

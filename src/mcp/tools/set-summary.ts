@@ -5,10 +5,8 @@ export const setSummaryTool = defineTool({
   name: 'set_summary',
   title: 'Set summary',
   description:
-    'Store your summary of messages 1..through_seq of a conversation, so that get_context can return it in ' +
-    'place of those messages when they no longer fit the budget. Messages are never deleted. A conversation ' +
-    'keeps one summary: a new one replaces the old (`replaced` shows which). End through_seq at a turn ' +
-    'boundary, after the tool results of any tool call it includes.',
+    'Store your summary of messages 1..through_seq, so get_context can return it in place of them when they no ' +
+    'longer fit. Messages are kept; a new summary replaces the old one (`replaced`).',
   inputSchema: setSummaryInputSchema,
   outputSchema: summarySetView,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -6,8 +6,8 @@ export const updateConversationTool = defineTool({
   name: 'update_conversation',
   title: 'Update conversation',
   description:
-    "Change a conversation's title and/or metadata (metadata is replaced as a whole). Omit a field to " +
-    'keep it, pass null to clear it. Messages are not affected.',
+    "Change a conversation's title or metadata (metadata is replaced whole). Omit a field to keep it; null clears " +
+    'it.',
   inputSchema: updateConversationInputSchema,
   outputSchema: conversationView,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -1,0 +1,157 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+
+/**
+ * What each model provider accepts as a tool's parameter schema, as documented (checked in
+ * November 2026; sources quoted per rule). Clients and hand-written agents forward an MCP
+ * tool's inputSchema unchanged as one of these, so every published input schema must pass all
+ * three non-strict rule sets. Each check returns problems as "path: what", empty when accepted.
+ */
+
+export type Schema = { [keyword: string]: unknown };
+type Problems = string[];
+
+const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Every schema node with its path: root, properties.*, items, anyOf[*] (never property names). */
+export function nodes(schema: Schema, path = '$'): [string, Schema][] {
+  const out: [string, Schema][] = [[path, schema]];
+  const props = schema.properties;
+  if (isSchema(props)) {
+    for (const [name, child] of Object.entries(props))
+      if (isSchema(child)) out.push(...nodes(child, `${path}.${name}`));
+  }
+  if (isSchema(schema.items)) out.push(...nodes(schema.items, `${path}[]`));
+  if (Array.isArray(schema.anyOf)) {
+    schema.anyOf.forEach((branch, i) => {
+      if (isSchema(branch)) out.push(...nodes(branch, `${path}|anyOf[${i}]`));
+    });
+  }
+  return out;
+}
+
+const draft2020 = new Ajv2020({ strict: false });
+
+/** A valid JSON Schema (draft 2020-12) whose root is a plain object schema. */
+function rootAndMetaSchema(schema: Schema, forbiddenAtRoot: string[]): Problems {
+  const problems: Problems = [];
+  if (schema.type !== 'object') problems.push('$: type must be "object"');
+  for (const keyword of forbiddenAtRoot)
+    if (keyword in schema) problems.push(`$: ${keyword} is not allowed at the root`);
+  if (!draft2020.validateSchema(schema)) problems.push(`$: not valid JSON Schema 2020-12: ${draft2020.errorsText()}`);
+  return problems;
+}
+
+/**
+ * Anthropic Messages API, `tools[].input_schema`.
+ * - platform.claude.com/docs/en/agents-and-tools/tool-use/define-tools: "input_schema | A JSON
+ *   Schema object defining the expected parameters for the tool."
+ * - Refusals seen: "JSON schema is invalid. It must match JSON Schema draft 2020-12"
+ *   (anthropics/claude-code#7365); "input_schema does not support oneOf, allOf, or anyOf at the
+ *   top level" (anthropics/claude-code#5319).
+ */
+export function anthropicProblems(schema: Schema): Problems {
+  return rootAndMetaSchema(schema, ['oneOf', 'anyOf', 'allOf']);
+}
+
+/**
+ * OpenAI function calling, `parameters` without `strict`.
+ * - Refusal seen: "schema must have type 'object' and not have 'oneOf'/'anyOf'/'allOf'/'enum'/
+ *   'not' at the top level" (langchain-ai/langchainjs#9804; newer variants also list 'const').
+ * - The schema is checked against the meta-schema: "[] is not of type 'object', 'boolean'"
+ *   (FoundationAgents/OpenManus#1162).
+ */
+export function openAiProblems(schema: Schema): Problems {
+  return rootAndMetaSchema(schema, ['oneOf', 'anyOf', 'allOf', 'enum', 'const', 'not']);
+}
+
+/**
+ * Gemini API `functionDeclarations[].parameters`: "a select subset of the OpenAPI schema
+ * format" (ai.google.dev/gemini-api/docs/function-calling). Its `Schema` has exactly these
+ * fields (Gemini API v1beta Schema reference); any other key fails the whole request with
+ * 'Invalid JSON payload received. Unknown name "<key>" … Cannot find field.' (seen for
+ * additionalProperties, $schema, const, propertyNames, exclusiveMinimum …).
+ */
+const GEMINI_FIELDS = new Set([
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'items',
+  'minItems',
+  'maxItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'anyOf',
+  'propertyOrdering',
+  'default',
+  'example',
+]);
+const GEMINI_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
+
+/**
+ * The Gemini rules, node by node. Beyond the field list, refusals seen in public issues:
+ * "…items: missing field." (an array without items); "…enum: only allowed for STRING type";
+ * "…properties: only allowed for OBJECT type"; "schema didn't specify the schema type field";
+ * 'Proto field is not repeating, cannot start list' (a type array); "should be non-empty for
+ * OBJECT type" (an object without properties). Null is `nullable: true`, never a "null" type.
+ *
+ * `freeForm` lists paths of objects with no declared properties that are free-form on purpose
+ * (metadata): the last rule refuses them in `parameters`, and no schema can say "any object"
+ * there; callers document them instead.
+ */
+export function geminiProblems(schema: Schema, freeForm: ReadonlySet<string> = new Set()): Problems {
+  const problems: Problems = [];
+  if (schema.type !== 'object') problems.push('$: type must be "object"');
+  for (const [path, node] of nodes(schema)) {
+    for (const key of Object.keys(node)) if (!GEMINI_FIELDS.has(key)) problems.push(`${path}: unknown field ${key}`);
+    const pureAnyOf = Array.isArray(node.anyOf) && node.type === undefined;
+    if (!pureAnyOf && typeof node.type !== 'string') problems.push(`${path}: type must be one string`);
+    if (typeof node.type === 'string' && !GEMINI_TYPES.has(node.type)) problems.push(`${path}: type ${node.type}`);
+    if (node.type === 'array' && !isSchema(node.items)) problems.push(`${path}: array without items`);
+    if (node.type !== 'object' && ('properties' in node || 'required' in node))
+      problems.push(`${path}: properties/required only allowed for object`);
+    if ('enum' in node && (node.type !== 'string' || !(node.enum as unknown[]).every((v) => typeof v === 'string')))
+      problems.push(`${path}: enum only allowed for string values`);
+    if (Array.isArray(node.required)) {
+      const declared = Object.keys(isSchema(node.properties) ? node.properties : {});
+      for (const name of node.required as string[])
+        if (!declared.includes(name)) problems.push(`${path}: required ${name} is not a property`);
+    }
+    if (pureAnyOf && 'default' in node) problems.push(`${path}: default beside anyOf`);
+    const empty = !isSchema(node.properties) || Object.keys(node.properties).length === 0;
+    if (node.type === 'object' && empty && !freeForm.has(path)) problems.push(`${path}: object without properties`);
+  }
+  return problems;
+}
+
+/**
+ * OpenAI strict mode (Structured Outputs, developers.openai.com/api/docs/guides/function-calling):
+ * "`additionalProperties` must be set to `false` for each object in the `parameters`" and "All
+ * fields in `properties` must be marked as `required`" — an optional field becomes a required
+ * one that may be null, so a strict model sends null for every option it does not use.
+ *
+ * Why a tool has no strict form without losing meaning, or null when it has one: a free-form
+ * object (no properties: strict would close it to `{}`), or an optional field (the server does
+ * not read null as "absent" — for update_conversation and import_conversation null already
+ * means "clear" / "none").
+ */
+export function strictBlocker(schema: Schema): string | null {
+  for (const [path, node] of nodes(schema)) {
+    if (node.type !== 'object') continue;
+    const props = Object.keys(isSchema(node.properties) ? node.properties : {});
+    if (props.length === 0) return `${path} is a free-form object`;
+    const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
+    const optional = props.filter((p) => !required.has(p));
+    if (optional.length > 0) return `${path} has optional fields (${optional.join(', ')})`;
+  }
+  return null;
+}
