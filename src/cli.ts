@@ -4,6 +4,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { serveAction, serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
+import { toolsCommand } from './commands/tools.js';
 import { type CliFlags, ConfigError } from './config.js';
 import { DatabaseStartError } from './db/index.js';
 import { TOOLSET_NAMES } from './mcp/toolsets.js';
@@ -62,7 +63,8 @@ function main(argv: string[]): void {
     .addCommand(serveCommand())
     .addCommand(tokenCommand())
     .addCommand(exportCommand())
-    .addCommand(importCommand());
+    .addCommand(importCommand())
+    .addCommand(toolsCommand());
 
   program.parseAsync(argv).catch((err: unknown) => {
     // Before the logger exists (bad configuration) or after it failed: plain stderr.

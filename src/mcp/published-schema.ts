@@ -14,7 +14,7 @@
  *   is left tells a client the shape, in about half the bytes (tools/list stays under 20 KB).
  */
 
-type Schema = { [keyword: string]: unknown };
+export type Schema = { [keyword: string]: unknown };
 
 /** What zod adds to every z.int() when no bound is given: noise to a reader, 58 times. */
 const SAFE_INTEGER_BOUNDS: Readonly<Record<string, number>> = {
@@ -28,6 +28,29 @@ const SAFE_INTEGER_BOUNDS: Readonly<Record<string, number>> = {
  * unknown fields regardless, with an error naming them).
  */
 const DROPPED = new Set(['$schema', 'propertyNames', 'additionalProperties']);
+
+/** A tool of tools/list as the SDK lists it (the fields this module reads). */
+export interface ListedTool {
+  name: string;
+  inputSchema: Schema;
+  outputSchema?: Schema;
+  execution?: { taskSupport?: string };
+  [field: string]: unknown;
+}
+
+/**
+ * A listed tool as published: portable input schema, compact output schema, and without
+ * `execution: { taskSupport: "forbidden" }`, which the SDK adds to every tool and which is what
+ * the protocol assumes when it is absent.
+ */
+export function publishedTool({ execution, ...tool }: ListedTool): ListedTool {
+  return {
+    ...tool,
+    ...(execution !== undefined && execution.taskSupport !== 'forbidden' && { execution }),
+    inputSchema: portableInputSchema(tool.inputSchema),
+    ...(tool.outputSchema !== undefined && { outputSchema: compactOutputSchema(tool.outputSchema) }),
+  };
+}
 
 /** An input schema in the subset Anthropic, OpenAI and Gemini all accept. */
 export function portableInputSchema(schema: Schema): Schema {

@@ -1,6 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
-import { compactOutputSchema, portableInputSchema } from './published-schema.js';
+import { publishedTool } from './published-schema.js';
 
 type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
 
@@ -66,23 +66,9 @@ export function cacheToolList(server: Server, variant: string): void {
   });
 }
 
-/**
- * The SDK's list with portable input schemas and compact output schemas (published-schema.ts),
- * and without `execution: { taskSupport: "forbidden" }`, which the SDK adds to every tool and
- * which is what the protocol assumes when it is absent.
- */
+/** The SDK's list with each tool in its published form (published-schema.ts). */
 function published(result: ListToolsResult): ListToolsResult {
-  return {
-    ...result,
-    tools: result.tools.map(({ execution, ...tool }) => ({
-      ...tool,
-      ...(execution !== undefined && execution.taskSupport !== 'forbidden' && { execution }),
-      inputSchema: portableInputSchema(tool.inputSchema) as ListToolsResult['tools'][number]['inputSchema'],
-      ...(tool.outputSchema !== undefined && {
-        outputSchema: compactOutputSchema(tool.outputSchema) as ListToolsResult['tools'][number]['inputSchema'],
-      }),
-    })),
-  };
+  return { ...result, tools: result.tools.map((tool) => publishedTool(tool) as ListToolsResult['tools'][number]) };
 }
 
 /** Forget every cached answer (tests that compare against a freshly computed list). */

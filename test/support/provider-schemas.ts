@@ -134,24 +134,48 @@ export function geminiProblems(schema: Schema, freeForm: ReadonlySet<string> = n
 }
 
 /**
- * OpenAI strict mode (Structured Outputs, developers.openai.com/api/docs/guides/function-calling):
- * "`additionalProperties` must be set to `false` for each object in the `parameters`" and "All
- * fields in `properties` must be marked as `required`" — an optional field becomes a required
- * one that may be null, so a strict model sends null for every option it does not use.
- *
- * Why a tool has no strict form without losing meaning, or null when it has one: a free-form
- * object (no properties: strict would close it to `{}`), or an optional field (the server does
- * not read null as "absent" — for update_conversation and import_conversation null already
- * means "clear" / "none").
+ * OpenAI strict mode (Structured Outputs; developers.openai.com/api/docs/guides/function-calling
+ * and …/structured-outputs#supported-schemas): "`additionalProperties` must be set to `false`
+ * for each object in the `parameters`", "All fields in `properties` must be marked as
+ * `required`"; supported: string `pattern`, `format`; number `multipleOf`, `minimum`,
+ * `maximum` (and exclusive forms); array `minItems`, `maxItems`; `enum`, `const`, `anyOf`,
+ * `$ref`/`$defs`. `minLength`/`maxLength` are not in the supported list, so they count as refused.
  */
-export function strictBlocker(schema: Schema): string | null {
+const STRICT_FIELDS = new Set([
+  'type',
+  'description',
+  'title',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'const',
+  'anyOf',
+  '$ref',
+  '$defs',
+  'pattern',
+  'format',
+  'multipleOf',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+]);
+
+export function openAiStrictProblems(schema: Schema): Problems {
+  const problems: Problems = [];
+  if (schema.type !== 'object' || 'anyOf' in schema) problems.push('$: root must be an object, not anyOf');
   for (const [path, node] of nodes(schema)) {
-    if (node.type !== 'object') continue;
-    const props = Object.keys(isSchema(node.properties) ? node.properties : {});
-    if (props.length === 0) return `${path} is a free-form object`;
-    const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
-    const optional = props.filter((p) => !required.has(p));
-    if (optional.length > 0) return `${path} has optional fields (${optional.join(', ')})`;
+    for (const key of Object.keys(node)) if (!STRICT_FIELDS.has(key)) problems.push(`${path}: unsupported ${key}`);
+    if (node.type === 'object' || (Array.isArray(node.type) && node.type.includes('object'))) {
+      if (node.additionalProperties !== false) problems.push(`${path}: additionalProperties must be false`);
+      const props = Object.keys(isSchema(node.properties) ? node.properties : {});
+      const required = Array.isArray(node.required) ? (node.required as string[]) : [];
+      if (props.some((p) => !required.includes(p))) problems.push(`${path}: every property must be required`);
+    }
   }
-  return null;
+  return problems;
 }

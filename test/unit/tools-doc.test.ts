@@ -11,6 +11,7 @@ import {
   TOOLS_START,
   updateDoc,
 } from '../../scripts/tools-doc.js';
+import { TOOL_GROUPS, TOOL_PRESETS } from '../../src/mcp/toolsets.js';
 
 /**
  * docs/tools.md's parameter reference is generated from the reviewed listTools() snapshot
@@ -54,9 +55,18 @@ describe('docs/tools.md', () => {
 });
 
 describe("the README's tools table", () => {
-  it('lists exactly the tools of the snapshot, in order, with their annotations', () => {
+  it('lists exactly the tools of the snapshot, in order, with their annotations and toolsets', () => {
     const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| `([a-z_]+)` \| .* \| ([a-z, -]+) \|$/gm)].map((m) => [m[1], m[2]]);
+    const rows = [...readme.matchAll(/^\| `([a-z_]+)` \| .* \| ([a-z, -]+) \| ([a-z, ]+) \|$/gm)].map((m) => [
+      m[1],
+      m[2],
+      m[3],
+    ]);
+    const toolsets = (name: string) =>
+      [...Object.entries(TOOL_GROUPS), ...Object.entries(TOOL_PRESETS)]
+        .filter(([, members]) => (members as readonly string[]).includes(name))
+        .map(([set]) => set)
+        .join(', ');
     const expected = tools.map((t) => {
       const a = t.annotations ?? {};
       const kind = [
@@ -64,7 +74,7 @@ describe("the README's tools table", () => {
         ...(a.destructiveHint ? ['destructive'] : []),
         ...(a.idempotentHint ? ['idempotent'] : []),
       ];
-      return [t.name, kind.join(', ')];
+      return [t.name, kind.join(', '), toolsets(t.name)];
     });
     expect(rows).toEqual(expected);
   });
