@@ -107,3 +107,12 @@ describe('published input schemas', () => {
     });
   });
 });
+
+describe('server-side validation, unchanged by the published form', () => {
+  it('still refuses a field a tool does not know, naming it (the schemas no longer say additionalProperties)', async () => {
+    for (const t of tools) {
+      const text = await env.callError(t.name, { surplus_field: 1 });
+      expect(text, t.name).toContain('surplus_field');
+    }
+  });
+});
