@@ -56,7 +56,11 @@ function children(node: Schema): [string, Schema][] {
     for (const [name, child] of Object.entries(node.properties)) if (isSchema(child)) out.push([`.${name}`, child]);
   }
   if (isSchema(node.items)) out.push(['[]', node.items]);
-  if (Array.isArray(node.anyOf)) node.anyOf.forEach((b, i) => isSchema(b) && out.push([`|anyOf[${i}]`, b]));
+  if (Array.isArray(node.anyOf)) {
+    node.anyOf.forEach((branch, i) => {
+      if (isSchema(branch)) out.push([`|anyOf[${i}]`, branch]);
+    });
+  }
   return out;
 }
 

@@ -39,24 +39,15 @@ export function providerDefinitions(
 ): { definitions: unknown[]; notes: string[] } {
   const notes: string[] = [];
   const describe = (t: ListedTool) => ({ name: t.name, description: t.description as string });
-  const definitions = tools.map((t) => {
-    switch (format) {
-      case 'mcp':
-        return t;
-      case 'anthropic':
-        return { ...describe(t), input_schema: t.inputSchema };
-      case 'openai':
-        return { type: 'function', function: { ...describe(t), parameters: t.inputSchema } };
-      case 'openai-strict': {
-        const strict = openAiStrictSchema(t.inputSchema);
-        if ('schema' in strict)
-          return { type: 'function', function: { ...describe(t), parameters: strict.schema, strict: true } };
-        notes.push(`${t.name}: not strict (${strict.blocker})`);
-        return { type: 'function', function: { ...describe(t), parameters: t.inputSchema } };
-      }
-      case 'gemini':
-        return { ...describe(t), parameters: t.inputSchema };
-    }
+  const definitions = tools.map((t): unknown => {
+    if (format === 'mcp') return t;
+    if (format === 'anthropic') return { ...describe(t), input_schema: t.inputSchema };
+    if (format === 'gemini') return { ...describe(t), parameters: t.inputSchema };
+    const strict = format === 'openai-strict' ? openAiStrictSchema(t.inputSchema) : undefined;
+    if (strict !== undefined && 'schema' in strict)
+      return { type: 'function', function: { ...describe(t), parameters: strict.schema, strict: true } };
+    if (strict !== undefined) notes.push(`${t.name}: not strict (${strict.blocker})`);
+    return { type: 'function', function: { ...describe(t), parameters: t.inputSchema } };
   });
   return { definitions, notes };
 }
