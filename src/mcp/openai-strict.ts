@@ -1,4 +1,4 @@
-import type { Schema } from './published-schema.js';
+import { isSchema, rewriteSchema, type Schema, schemaNodes } from './schema-walk.js';
 
 /**
  * A published input schema in the form OpenAI's strict mode (Structured Outputs) takes, where
@@ -15,55 +15,27 @@ import type { Schema } from './published-schema.js';
  * server enforces them anyway.
  */
 export function openAiStrictSchema(schema: Schema): { schema: Schema } | { blocker: string } {
-  const blocker = strictBlocker(schema, '$');
-  return blocker === null ? { schema: strictNode(schema) } : { blocker };
+  const blocker = strictBlocker(schema);
+  return blocker === null ? { schema: rewriteSchema(schema, strictNode) } : { blocker };
 }
 
-function strictBlocker(node: Schema, path: string): string | null {
-  if (node.type === 'object') {
-    const props = isSchema(node.properties) ? node.properties : {};
-    if (Object.keys(props).length === 0) return `${path} is a free-form object`;
+/** Why the schema has no strict form that keeps its meaning, or null when it has one. */
+function strictBlocker(schema: Schema): string | null {
+  for (const [path, node] of schemaNodes(schema)) {
+    if (node.type !== 'object') continue;
+    const props = Object.keys(isSchema(node.properties) ? node.properties : {});
+    if (props.length === 0) return `${path} is a free-form object`;
     const required = new Set(Array.isArray(node.required) ? (node.required as unknown[]) : []);
-    const optional = Object.keys(props).filter((name) => !required.has(name));
+    const optional = props.filter((name) => !required.has(name));
     if (optional.length > 0) return `${path} has optional fields (${optional.join(', ')})`;
-  }
-  for (const [name, child] of children(node)) {
-    const found = strictBlocker(child, `${path}${name}`);
-    if (found !== null) return found;
   }
   return null;
 }
 
+/** One node in strict form: closed if an object, no string lengths, "or null" as a type array. */
 function strictNode(node: Schema): Schema {
-  const { minLength: _min, maxLength: _max, nullable, ...rest } = node;
-  const out: Schema = { ...rest };
-  if (nullable === true && typeof rest.type === 'string') out.type = [rest.type, 'null'];
-  if (isSchema(rest.properties)) {
-    out.properties = Object.fromEntries(
-      Object.entries(rest.properties).map(([name, child]) => [name, isSchema(child) ? strictNode(child) : child]),
-    );
-  }
-  if (isSchema(rest.items)) out.items = strictNode(rest.items);
-  if (Array.isArray(rest.anyOf)) out.anyOf = rest.anyOf.map((b) => (isSchema(b) ? strictNode(b) : b));
-  if (rest.type === 'object') out.additionalProperties = false;
+  const { minLength: _min, maxLength: _max, nullable, ...out } = node;
+  if (nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
+  if (out.type === 'object') out.additionalProperties = false;
   return out;
-}
-
-/** The schema nodes directly below one: properties, items, anyOf branches (with a path suffix). */
-function children(node: Schema): [string, Schema][] {
-  const out: [string, Schema][] = [];
-  if (isSchema(node.properties)) {
-    for (const [name, child] of Object.entries(node.properties)) if (isSchema(child)) out.push([`.${name}`, child]);
-  }
-  if (isSchema(node.items)) out.push(['[]', node.items]);
-  if (Array.isArray(node.anyOf)) {
-    node.anyOf.forEach((branch, i) => {
-      if (isSchema(branch)) out.push([`|anyOf[${i}]`, branch]);
-    });
-  }
-  return out;
-}
-
-function isSchema(value: unknown): value is Schema {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

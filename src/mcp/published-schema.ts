@@ -7,14 +7,14 @@
  * - Input schemas are made portable: many clients forward them unchanged as an Anthropic
  *   `input_schema`, an OpenAI function's `parameters` or a Gemini function declaration's
  *   `parameters` (an OpenAPI 3.0 subset that refuses every keyword it does not know). The
- *   rules, with sources, are in test/unit/schema-portability.test.ts.
+ *   rules, with sources, are in test/support/provider-schemas.ts.
  * - Output schemas are made compact: the type (and enum) of every field, and nothing else — no
  *   descriptions, no `required` lists, no closed-object markers. The server checks every result
  *   against the full zod schema before sending it, and docs/tools.md documents each field; what
  *   is left tells a client the shape, in about half the bytes (tools/list stays under 20 KB).
  */
 
-export type Schema = { [keyword: string]: unknown };
+import { isSchema, rewriteSchema, type Schema } from './schema-walk.js';
 
 /** What zod adds to every z.int() when no bound is given: noise to a reader, 58 times. */
 const SAFE_INTEGER_BOUNDS: Readonly<Record<string, number>> = {
@@ -54,31 +54,12 @@ export function publishedTool({ execution, ...tool }: ListedTool): ListedTool {
 
 /** An input schema in the subset Anthropic, OpenAI and Gemini all accept. */
 export function portableInputSchema(schema: Schema): Schema {
-  return rewrite(schema, portableNode);
+  return rewriteSchema(schema, portableNode);
 }
 
 /** An output schema without descriptions, required lists, implied bounds or closed-object markers. */
 export function compactOutputSchema(schema: Schema): Schema {
-  return rewrite(schema, compactNode);
-}
-
-/** Rewrite every schema node (root, properties, items, anyOf branches), children first. */
-function rewrite(node: Schema, rewriteNode: (node: Schema) => Schema): Schema {
-  const out: Schema = {};
-  for (const [keyword, value] of Object.entries(node)) {
-    if (keyword === 'properties' && isSchema(value)) {
-      out.properties = Object.fromEntries(
-        Object.entries(value).map(([name, child]) => [name, isSchema(child) ? rewrite(child, rewriteNode) : child]),
-      );
-    } else if (keyword === 'items' && isSchema(value)) {
-      out.items = rewrite(value, rewriteNode);
-    } else if (keyword === 'anyOf' && Array.isArray(value)) {
-      out.anyOf = value.map((branch) => (isSchema(branch) ? rewrite(branch, rewriteNode) : branch));
-    } else {
-      out[keyword] = value;
-    }
-  }
-  return rewriteNode(out);
+  return rewriteSchema(schema, compactNode);
 }
 
 /**
@@ -127,8 +108,4 @@ function orNull(node: Schema): Schema | undefined {
     }
   }
   return undefined;
-}
-
-function isSchema(value: unknown): value is Schema {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -11,7 +11,7 @@ import { budgetedResult } from './response-guard.js';
 import { toolError } from './results.js';
 import { cacheToolList, variantKey } from './tool-list.js';
 import { describeTool, type ToolSpec } from './tools/define-tool.js';
-import { type ToolSelection, toolsFor } from './tools/index.js';
+import { toolsFor } from './tools/index.js';
 import type { ToolsetName } from './toolsets.js';
 
 export interface ServerDeps {
@@ -53,12 +53,8 @@ export function createServer(deps: ServerDeps): { server: McpServer; close: () =
 }
 
 /** The tools/list cache's key for a server offering these tools (tool-list.ts). */
-export function toolListVariant(
-  tools: ToolSelection | readonly ToolSpec[],
-  limits: ServerDeps['history']['limits'],
-): string {
-  const offered = 'readOnly' in tools ? toolsFor(tools) : tools;
-  return variantKey({ tools: offered.map((t) => t.name), limits });
+export function toolListVariant(tools: readonly ToolSpec[], limits: ServerDeps['history']['limits']): string {
+  return variantKey({ tools: tools.map((t) => t.name), limits });
 }
 
 /**

@@ -9,6 +9,7 @@ import { maxRequestBytes } from '../history/core/limits.js';
 import type { HistoryStore } from '../history/store.js';
 import type { Logger } from '../logger.js';
 import { createServer, toolListVariant } from '../mcp/server.js';
+import { toolsFor } from '../mcp/tools/index.js';
 import type { ToolsetName } from '../mcp/toolsets.js';
 import { bearerAuth, requestAuth } from './http-auth.js';
 import { continueOnlyWhenRead, jsonBody } from './http-body.js';
@@ -139,7 +140,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   // Auth before the body is read: an unauthenticated client cannot make us buffer megabytes.
   // The same variant createServer computes for each owner's server (its tools, the store's limits).
   const toolList = answerToolListFromCache(
-    toolListVariant({ readOnly, ...(toolsets !== undefined && { toolsets }) }, store.limits),
+    toolListVariant(toolsFor({ readOnly, ...(toolsets !== undefined && { toolsets }) }), store.limits),
   );
   app.post('/mcp', bearerAuth(tokens, logger), jsonBody(maxBodyBytes), refuseUnreadable, toolList, handleMcp);
   app.all('/mcp', (_req, res) => {

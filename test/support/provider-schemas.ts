@@ -1,4 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { isSchema, type Schema, schemaNodes } from '../../src/mcp/schema-walk.js';
+
+export type { Schema };
 
 /**
  * What each model provider accepts as a tool's parameter schema, as documented (checked in
@@ -7,27 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
  * three non-strict rule sets. Each check returns problems as "path: what", empty when accepted.
  */
 
-export type Schema = { [keyword: string]: unknown };
 type Problems = string[];
-
-const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** Every schema node with its path: root, properties.*, items, anyOf[*] (never property names). */
-export function nodes(schema: Schema, path = '$'): [string, Schema][] {
-  const out: [string, Schema][] = [[path, schema]];
-  const props = schema.properties;
-  if (isSchema(props)) {
-    for (const [name, child] of Object.entries(props))
-      if (isSchema(child)) out.push(...nodes(child, `${path}.${name}`));
-  }
-  if (isSchema(schema.items)) out.push(...nodes(schema.items, `${path}[]`));
-  if (Array.isArray(schema.anyOf)) {
-    schema.anyOf.forEach((branch, i) => {
-      if (isSchema(branch)) out.push(...nodes(branch, `${path}|anyOf[${i}]`));
-    });
-  }
-  return out;
-}
 
 const draft2020 = new Ajv2020({ strict: false });
 
@@ -111,7 +94,7 @@ const GEMINI_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array',
 export function geminiProblems(schema: Schema, freeForm: ReadonlySet<string> = new Set()): Problems {
   const problems: Problems = [];
   if (schema.type !== 'object') problems.push('$: type must be "object"');
-  for (const [path, node] of nodes(schema)) {
+  for (const [path, node] of schemaNodes(schema)) {
     for (const key of Object.keys(node)) if (!GEMINI_FIELDS.has(key)) problems.push(`${path}: unknown field ${key}`);
     const pureAnyOf = Array.isArray(node.anyOf) && node.type === undefined;
     if (!pureAnyOf && typeof node.type !== 'string') problems.push(`${path}: type must be one string`);
@@ -168,7 +151,7 @@ const STRICT_FIELDS = new Set([
 export function openAiStrictProblems(schema: Schema): Problems {
   const problems: Problems = [];
   if (schema.type !== 'object' || 'anyOf' in schema) problems.push('$: root must be an object, not anyOf');
-  for (const [path, node] of nodes(schema)) {
+  for (const [path, node] of schemaNodes(schema)) {
     for (const key of Object.keys(node)) if (!STRICT_FIELDS.has(key)) problems.push(`${path}: unsupported ${key}`);
     if (node.type === 'object' || (Array.isArray(node.type) && node.type.includes('object'))) {
       if (node.additionalProperties !== false) problems.push(`${path}: additionalProperties must be false`);
