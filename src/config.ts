@@ -6,6 +6,7 @@ import type { DatabaseTarget } from './db/index.js';
 export { describeDatabase } from './db/index.js';
 
 import { DEFAULT_LIMITS } from './history/core/limits.js';
+import { DEFAULT_POLICY } from './history/core/policy.js';
 import { LOG_LEVELS } from './logger.js';
 import { isToolsetName, TOOLSET_NAMES, type ToolsetName } from './mcp/toolsets.js';
 import { defaultDatabasePath } from './paths.js';
@@ -31,6 +32,13 @@ export interface CliFlags {
   readOnly?: boolean;
   /** Comma-separated toolset names. */
   toolsets?: string;
+  /** Retention and quotas (history/core/policy.ts); the sweep's interval. */
+  trashDays?: string;
+  retainDays?: string;
+  auditRetainDays?: string;
+  maxBytesPerOwner?: string;
+  maxConversationsPerOwner?: string;
+  sweepIntervalSeconds?: string;
   /** `serve --http` only. */
   port?: string;
   host?: string;
@@ -42,6 +50,11 @@ export const DEFAULT_HTTP_PORT = 8808;
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+const wholeNumber = (max: number) => z.coerce.number().int().min(0).max(max);
+/** A hundred years: longer windows are a typo, not a policy. */
+const MAX_DAYS = 36_500;
+/** The sweep's default period: expired and purgeable conversations wait at most this long. */
+export const DEFAULT_SWEEP_INTERVAL_SECONDS = 60;
 
 const databaseSchema = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('sqlite'), path: z.string().min(1), source: z.string().optional() }),
@@ -75,6 +88,21 @@ const configSchema = z.object({
       .min(64 * 1024)
       .max(9 * 1024 * 1024),
   }),
+  policy: z.object({
+    trashDays: wholeNumber(MAX_DAYS),
+    retainDays: z.coerce
+      .number()
+      .int()
+      .min(1, 'a whole number of days, 1 or more; leave it unset to keep idle conversations forever')
+      .max(MAX_DAYS)
+      .nullable(),
+    // 0 means keep forever (null): deleting every event at once is never what anyone wants.
+    auditRetainDays: wholeNumber(MAX_DAYS).transform((days) => (days === 0 ? null : days)),
+    maxBytesPerOwner: wholeNumber(Number.MAX_SAFE_INTEGER).nullable(),
+    maxConversationsPerOwner: wholeNumber(2_147_483_647).nullable(),
+  }),
+  /** How often a server runs the retention sweep; 0: never (then cron runs `purge`). */
+  sweepIntervalSeconds: wholeNumber(7 * 86_400),
   /** Used by `serve --http` only; 0 picks a free port (the start-up log line names it). */
   http: z.object({
     port: z.coerce.number().int().min(0).max(65_535),
@@ -97,6 +125,12 @@ const SOURCES: Record<string, [string, string]> = {
   'limits.maxMetadataKeys': ['--max-metadata-keys', 'CHAT_HISTORY_MAX_METADATA_KEYS'],
   'limits.maxBatchBytes': ['--max-batch-bytes', 'CHAT_HISTORY_MAX_BATCH_BYTES'],
   'limits.maxResponseBytes': ['--max-response-bytes', 'CHAT_HISTORY_MAX_RESPONSE_BYTES'],
+  'policy.trashDays': ['--trash-days', 'CHAT_HISTORY_TRASH_DAYS'],
+  'policy.retainDays': ['--retain-days', 'CHAT_HISTORY_RETAIN_DAYS'],
+  'policy.auditRetainDays': ['--audit-retain-days', 'CHAT_HISTORY_AUDIT_RETAIN_DAYS'],
+  'policy.maxBytesPerOwner': ['--max-bytes-per-owner', 'CHAT_HISTORY_MAX_BYTES_PER_OWNER'],
+  'policy.maxConversationsPerOwner': ['--max-conversations-per-owner', 'CHAT_HISTORY_MAX_CONVERSATIONS_PER_OWNER'],
+  sweepIntervalSeconds: ['--sweep-interval-seconds', 'CHAT_HISTORY_SWEEP_INTERVAL_SECONDS'],
   'http.port': ['--port', 'CHAT_HISTORY_HTTP_PORT'],
   'http.host': ['--host', 'CHAT_HISTORY_HTTP_HOST'],
 };
@@ -121,6 +155,16 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
       maxBatchBytes: pick(flags.maxBatchBytes, 'limits.maxBatchBytes') ?? DEFAULT_LIMITS.maxBatchBytes,
       maxResponseBytes: pick(flags.maxResponseBytes, 'limits.maxResponseBytes') ?? DEFAULT_LIMITS.maxResponseBytes,
     },
+    policy: {
+      trashDays: pick(flags.trashDays, 'policy.trashDays') ?? DEFAULT_POLICY.trashDays,
+      retainDays: pick(flags.retainDays, 'policy.retainDays') ?? DEFAULT_POLICY.retainDays,
+      auditRetainDays: pick(flags.auditRetainDays, 'policy.auditRetainDays') ?? DEFAULT_POLICY.auditRetainDays ?? 0,
+      maxBytesPerOwner: pick(flags.maxBytesPerOwner, 'policy.maxBytesPerOwner') ?? DEFAULT_POLICY.maxBytesPerOwner,
+      maxConversationsPerOwner:
+        pick(flags.maxConversationsPerOwner, 'policy.maxConversationsPerOwner') ??
+        DEFAULT_POLICY.maxConversationsPerOwner,
+    },
+    sweepIntervalSeconds: pick(flags.sweepIntervalSeconds, 'sweepIntervalSeconds') ?? DEFAULT_SWEEP_INTERVAL_SECONDS,
     http: {
       port: pick(flags.port, 'http.port') ?? DEFAULT_HTTP_PORT,
       host: pick(flags.host, 'http.host') ?? DEFAULT_HTTP_HOST,

@@ -26,7 +26,7 @@ export async function openStore(config: Config, logger: Logger, access: OpenAcce
     ...access,
   });
   return {
-    store: new HistoryStore(database, config.limits, config.busyTimeoutMs),
+    store: new HistoryStore(database, config.limits, config.busyTimeoutMs, config.policy),
     db: database.db,
     provider: database.provider,
     close: () => database.close(),

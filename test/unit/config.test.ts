@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_OWNER, describeDatabase, loadConfig } from '../../src/config.js';
 import { DEFAULT_LIMITS } from '../../src/history/core/limits.js';
+import { DEFAULT_POLICY } from '../../src/history/core/policy.js';
 import { defaultDatabasePath } from '../../src/paths.js';
 import { CLI, requireBuiltCli } from '../support/spawn.js';
 
@@ -58,6 +59,75 @@ describe('configuration', () => {
     );
     expect(() => loadConfig({}, { LOG_LEVEL: 'loud' })).toThrow(/--log-level \/ LOG_LEVEL/);
     expect(() => loadConfig({ owner: '  ' }, {})).toThrow(/--owner/);
+  });
+});
+
+describe('retention, quota and sweep settings', () => {
+  it('defaults: a 7-day trash, no idle retention, audit kept 365 days, no quotas, a sweep every 60 s', () => {
+    const config = loadConfig({}, {});
+    expect(config.policy).toEqual(DEFAULT_POLICY);
+    expect(config.policy).toEqual({
+      trashDays: 7,
+      retainDays: null,
+      auditRetainDays: 365,
+      maxBytesPerOwner: null,
+      maxConversationsPerOwner: null,
+    });
+    expect(config.sweepIntervalSeconds).toBe(60);
+  });
+
+  it('takes each from its flag, then its environment variable', () => {
+    const env = {
+      CHAT_HISTORY_TRASH_DAYS: '3',
+      CHAT_HISTORY_RETAIN_DAYS: '90',
+      CHAT_HISTORY_AUDIT_RETAIN_DAYS: '30',
+      CHAT_HISTORY_MAX_BYTES_PER_OWNER: '1000000',
+      CHAT_HISTORY_MAX_CONVERSATIONS_PER_OWNER: '500',
+      CHAT_HISTORY_SWEEP_INTERVAL_SECONDS: '600',
+    };
+    expect(loadConfig({}, env)).toMatchObject({
+      policy: {
+        trashDays: 3,
+        retainDays: 90,
+        auditRetainDays: 30,
+        maxBytesPerOwner: 1_000_000,
+        maxConversationsPerOwner: 500,
+      },
+      sweepIntervalSeconds: 600,
+    });
+    const flags = {
+      trashDays: '1',
+      retainDays: '2',
+      auditRetainDays: '4',
+      maxBytesPerOwner: '8',
+      maxConversationsPerOwner: '16',
+      sweepIntervalSeconds: '32',
+    };
+    expect(loadConfig(flags, env)).toMatchObject({
+      policy: { trashDays: 1, retainDays: 2, auditRetainDays: 4, maxBytesPerOwner: 8, maxConversationsPerOwner: 16 },
+      sweepIntervalSeconds: 32,
+    });
+  });
+
+  it('0 means: delete at once (trash), keep forever (audit), never sweep in the server', () => {
+    const config = loadConfig({ trashDays: '0', auditRetainDays: '0', sweepIntervalSeconds: '0' }, {});
+    expect(config.policy).toMatchObject({ trashDays: 0, auditRetainDays: null });
+    expect(config.sweepIntervalSeconds).toBe(0);
+  });
+
+  it('names the flag and env var of a bad value', () => {
+    expect(() => loadConfig({ trashDays: '-1' }, {})).toThrow(/--trash-days \/ CHAT_HISTORY_TRASH_DAYS/);
+    expect(() => loadConfig({}, { CHAT_HISTORY_RETAIN_DAYS: '0' })).toThrow(
+      /--retain-days \/ CHAT_HISTORY_RETAIN_DAYS: .*leave it unset/,
+    );
+    expect(() => loadConfig({ auditRetainDays: '1.5' }, {})).toThrow(/--audit-retain-days/);
+    expect(() => loadConfig({ maxBytesPerOwner: 'lots' }, {})).toThrow(
+      /--max-bytes-per-owner \/ CHAT_HISTORY_MAX_BYTES_PER_OWNER/,
+    );
+    expect(() => loadConfig({ maxConversationsPerOwner: '-3' }, {})).toThrow(/--max-conversations-per-owner/);
+    expect(() => loadConfig({ sweepIntervalSeconds: 'often' }, {})).toThrow(
+      /--sweep-interval-seconds \/ CHAT_HISTORY_SWEEP_INTERVAL_SECONDS/,
+    );
   });
 });
 
