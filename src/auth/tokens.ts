@@ -1,6 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { HistoryDb } from '../db/index.js';
+import { CLI_ACTOR } from '../history/core/actor.js';
+import { recordEvent } from '../history/core/audit.js';
+import { DEFAULT_POLICY } from '../history/core/policy.js';
+import { lockUsage } from '../history/core/usage.js';
 import { ownerSchema } from './owner.js';
 
 /**
@@ -8,6 +12,8 @@ import { ownerSchema } from './owner.js';
  * stored: a copy of the database (a backup, a leaked dump) does not let anyone in. A plain
  * hash is enough, unlike for passwords: the secret has 256 random bits, nothing to guess.
  * Only the Prisma model API is used, so this runs unchanged on SQLite and PostgreSQL.
+ * Creating and revoking are audited ('token_create', 'token_revoke', actor cli) in the same
+ * transaction as the token's row.
  */
 
 /** What `token list` shows: never the secret, never its hash. */
@@ -55,16 +61,20 @@ export class TokenStore {
   }): Promise<{ secret: string; token: TokenInfo }> {
     const { owner, name, service } = parse(createSchema, input);
     const secret = SECRET_PREFIX + randomBytes(32).toString('base64url');
-    const token = await this.db.accessToken.create({
-      data: {
-        id: newTokenId(),
-        owner,
-        name: name ?? null,
-        tokenHash: hashSecret(secret),
-        service,
-        createdAt: new Date(),
-      },
-      select: PUBLIC_FIELDS,
+    const token = await this.db.$transaction(async (tx) => {
+      const now = new Date();
+      // The owner's usage row first, as in every write transaction of an owner (core/usage.ts).
+      await lockUsage(tx, owner, DEFAULT_POLICY);
+      const created = await tx.accessToken.create({
+        data: { id: newTokenId(), owner, name: name ?? null, tokenHash: hashSecret(secret), service, createdAt: now },
+        select: PUBLIC_FIELDS,
+      });
+      // Named by its public id: never the secret, never its hash.
+      await recordEvent(tx, owner, CLI_ACTOR, now, {
+        operation: 'token_create',
+        outcome: `token=${created.id},kind=${service ? 'service' : 'owner'}`,
+      });
+      return created;
     });
     return { secret, token };
   }
@@ -82,11 +92,23 @@ export class TokenStore {
   /** Revoke by public id. Revoking a revoked token is fine and keeps the first revocation time. */
   async revoke(id: string): Promise<TokenInfo> {
     const tokenId = parse(z.object({ id: idSchema }), { id }).id;
-    // Write first (no read-then-write transaction): a concurrent revoke cannot make this fail.
-    await this.db.accessToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
     const token = await this.db.accessToken.findUnique({ where: { id: tokenId }, select: PUBLIC_FIELDS });
     if (token === null) throw new TokenError(`id: no token ${tokenId}: \`chat-history-mcp token list\` shows the ids`);
-    return token;
+    if (token.revokedAt !== null) return token;
+    return this.db.$transaction(async (tx) => {
+      const now = new Date();
+      await lockUsage(tx, token.owner, DEFAULT_POLICY);
+      // Only a token still active is revoked and audited: a concurrent revoke of the same token
+      // finds it revoked here (the owner's lock orders the two) and records nothing.
+      const revoked = await tx.accessToken.updateMany({
+        where: { id: tokenId, revokedAt: null },
+        data: { revokedAt: now },
+      });
+      if (revoked.count === 1) {
+        await recordEvent(tx, token.owner, CLI_ACTOR, now, { operation: 'token_revoke', outcome: `token=${tokenId}` });
+      }
+      return tx.accessToken.findUniqueOrThrow({ where: { id: tokenId }, select: PUBLIC_FIELDS });
+    });
   }
 
   /** The identity behind a secret, or null when it is unknown or revoked. One indexed lookup. */
