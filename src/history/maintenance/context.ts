@@ -1,0 +1,48 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { HistoryDb } from '../../db/types.js';
+import type { Policy } from '../core/policy.js';
+import { withRetry } from '../core/retry.js';
+import { lockUsage, type OwnerUsage } from '../core/usage.js';
+import type { Tx } from '../scope.js';
+
+/**
+ * What the operator's maintenance needs: the whole database (it is not one owner's view), the
+ * policy it applies, and the transaction timeouts of the store.
+ */
+export interface MaintenanceContext {
+  db: HistoryDb;
+  policy: Policy;
+  tx: { maxWait: number; timeout: number };
+}
+
+/**
+ * A retried transaction on one owner's data whose first statement locks the owner's usage
+ * row: the rule every write transaction of an owner follows (core/write-transaction.ts), so
+ * maintenance queues behind the owner's writers on SQLite and cannot deadlock with them on
+ * PostgreSQL. Maintenance has no Scope (it is not an owner's session), hence its own helper.
+ */
+export function ownerTransaction<T>(
+  ctx: MaintenanceContext,
+  owner: string,
+  work: (tx: Tx, usage: OwnerUsage) => Promise<T>,
+): Promise<T> {
+  return withRetry(() =>
+    ctx.db.$transaction(async (tx) => {
+      const usage = await lockUsage(tx, owner, ctx.policy);
+      return work(tx, usage);
+    }, ctx.tx),
+  );
+}
+
+/**
+ * Let the event loop serve others between two short transactions: maintenance shares the
+ * process (and on SQLite the write lock) with every owner's requests.
+ */
+export function yieldTurn(): Promise<void> {
+  return nextTurn();
+}
+
+/** Whether to stop: a long run asks between two transactions, and keeps what it did so far. */
+export function stopped(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
