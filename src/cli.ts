@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { auditCommand } from './commands/audit.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { ownerCommand } from './commands/owner.js';
+import { purgeCommand } from './commands/purge.js';
 import { serveAction, serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { toolsCommand } from './commands/tools.js';
@@ -58,13 +61,40 @@ function main(argv: string[]): void {
       '--max-response-bytes <n>',
       'max bytes of one response as JSON; pages stop there (env CHAT_HISTORY_MAX_RESPONSE_BYTES; default 4194304, at most 9437184)',
     )
+    .option(
+      '--trash-days <n>',
+      'days a deleted or expired conversation stays restorable in the trash; 0 deletes at once (env CHAT_HISTORY_TRASH_DAYS; default 7)',
+    )
+    .option(
+      '--retain-days <n>',
+      'move conversations without activity for this many days to the trash (env CHAT_HISTORY_RETAIN_DAYS; default: keep)',
+    )
+    .option(
+      '--audit-retain-days <n>',
+      'days an audit event is kept; 0 keeps them forever (env CHAT_HISTORY_AUDIT_RETAIN_DAYS; default 365)',
+    )
+    .option(
+      '--max-bytes-per-owner <n>',
+      'default quota: bytes of messages one owner may store; `owner quota` overrides it per owner (env CHAT_HISTORY_MAX_BYTES_PER_OWNER; default unlimited)',
+    )
+    .option(
+      '--max-conversations-per-owner <n>',
+      'default quota: live conversations one owner may have (env CHAT_HISTORY_MAX_CONVERSATIONS_PER_OWNER; default unlimited)',
+    )
+    .option(
+      '--sweep-interval-seconds <n>',
+      'how often the server expires, purges and prunes the audit trail; 0: never, run `purge` from cron instead (env CHAT_HISTORY_SWEEP_INTERVAL_SECONDS; default 60)',
+    )
     .action((flags: CliFlags) => serveAction(flags, false))
     // Subcommands read the options above through optsWithGlobals(); no subcommand = serve on stdio.
     .addCommand(serveCommand())
     .addCommand(tokenCommand())
     .addCommand(exportCommand())
     .addCommand(importCommand())
-    .addCommand(toolsCommand());
+    .addCommand(toolsCommand())
+    .addCommand(purgeCommand())
+    .addCommand(auditCommand())
+    .addCommand(ownerCommand());
 
   program.parseAsync(argv).catch((err: unknown) => {
     // Before the logger exists (bad configuration) or after it failed: plain stderr.

@@ -4,6 +4,7 @@ import { maxRequestBytes } from '../history/core/limits.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { OpenStore } from '../open-store.js';
 import { packageVersion } from '../version.js';
+import { type SweepTimer, startSweeps } from './sweep-timer.js';
 
 interface ServeOptions {
   http?: boolean;
@@ -55,6 +56,19 @@ function loadStdioModules(): Promise<StdioModules> {
   return loading;
 }
 
+/**
+ * Retention runs inside the server (both transports) unless it is read-only or
+ * --sweep-interval-seconds is 0 (then cron runs `chat-history-mcp purge`).
+ */
+function startServerSweeps(config: Config, logger: Logger, database: OpenStore): SweepTimer {
+  const maintenance = database.store.maintenance;
+  return startSweeps({
+    sweep: (options) => maintenance.sweep(options),
+    intervalSeconds: config.readOnly ? 0 : config.sweepIntervalSeconds,
+    logger,
+  });
+}
+
 /** Stop once, on a signal or when the transport is done: close everything, exit 0. */
 function stopper(logger: Logger, closeAll: () => Promise<void>): (reason: string) => Promise<void> {
   let stopping = false;
@@ -84,8 +98,10 @@ async function serveStdioUntilDone(
     readOnly: config.readOnly,
     toolsets: config.toolsets,
   });
+  const sweeps = startServerSweeps(config, logger, database);
   const stop = stopper(logger, async () => {
     await close();
+    await sweeps.stop();
     await database.close();
     // An empty write whose callback fires once the last MCP answers have left the pipe.
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
@@ -125,9 +141,11 @@ async function serveHttp(config: Config, logger: Logger, version: string, databa
     // A request may wait for the write lock and then run its transaction: let it.
     drainTimeoutMs: Math.max(30_000, 3 * config.busyTimeoutMs),
   });
+  const sweeps = startServerSweeps(config, logger, database);
   // In-flight requests finish (an append commits or rolls back whole) before the database closes.
   stopper(logger, async () => {
     await http.close();
+    await sweeps.stop();
     await database.close();
   });
   // The bound URL (with the real port when --port 0) is what scripts and tests read.
