@@ -62,11 +62,13 @@ export interface Dialect {
   searchPage(db: RawQueries, query: SearchPageQuery): Promise<SearchHitRow[]>;
   /**
    * An append in the fewest round trips the backend allows, with no read before the first
-   * write: bump the conversation's message_count by the number of rows (which takes the write
-   * lock and reserves their seqs), insert the rows at those seqs, and their tool calls — all
-   * only if the conversation is the owner's. Answers the new message_count, or null when the
-   * conversation is not the owner's (then nothing was written). A constraint violation (a
-   * call id used before) fails the whole append with the driver's error.
+   * write: bump the conversation's message_count and bytes (which takes the write lock and
+   * reserves the seqs), insert the rows at those seqs and their tool calls, add the bytes to
+   * the owner's usage and record the audit event — all only if the conversation is the
+   * owner's, not in the trash, and the owner's byte quota has room. Answers the new
+   * message_count, or null when one of those conditions failed (then nothing was written,
+   * and the caller finds out which). A constraint violation (a call id used before) fails
+   * the whole append with the driver's error.
    */
   appendRows(db: HistoryDb, append: AppendRows): Promise<number | null>;
 }
@@ -77,6 +79,10 @@ export interface AppendRows {
   conversationId: string;
   /** created_at of every row, and the conversation's new updated_at. */
   now: Date;
+  /** The byte quota when the owner has no override of its own; null: unlimited. */
+  defaultMaxBytes: number | null;
+  /** The audit event's values (audit_events columns), given SQL for its first and last seq. */
+  auditValues(seqs: { first: Sql; last: Sql }): Sql;
   messages: ReadonlyArray<{
     id: string;
     role: string;
@@ -84,6 +90,8 @@ export interface AppendRows {
     name: string | null;
     toolCallId: string | null;
     metadata: string | null;
+    /** What the byte quota counts of it (messageBytes). */
+    bytes: number;
   }>;
   /** In the order to insert them (see insert-batch.ts: each message's in descending position). */
   calls: ReadonlyArray<{

@@ -1,7 +1,9 @@
 import type { Dialect, HistoryDb } from '../db/index.js';
 import { setSummaryInputSchema } from './context/schemas.js';
 import { createConversationInputSchema, updateConversationInputSchema } from './conversations/schemas.js';
+import type { Actor } from './core/actor.js';
 import type { Limits } from './core/limits.js';
+import type { Policy } from './core/policy.js';
 import { appendInputSchema } from './messages/schemas.js';
 import { importInputSchema, importMessagesSchema } from './transfer/schemas.js';
 
@@ -27,6 +29,10 @@ export interface Scope {
   owner: string;
   limits: Limits;
   schemas: LimitedSchemas;
+  /** Trash window, retention and quota defaults. */
+  policy: Policy;
+  /** Who is writing: what the audit trail records for each write. */
+  actor: Actor;
   /** Interactive transaction timeouts, derived from the busy timeout. */
   tx: { maxWait: number; timeout: number };
 }

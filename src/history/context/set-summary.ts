@@ -1,3 +1,4 @@
+import { recordEvent } from '../core/audit.js';
 import { invalidField, parseInput } from '../core/validate.js';
 import { inConversationTransaction } from '../messages/conversation-transaction.js';
 import type { Scope } from '../scope.js';
@@ -22,7 +23,7 @@ export async function setSummary(s: Scope, raw: unknown): Promise<SummarySetView
   const tokens = await meter.message(
     summaryMessage({ throughSeq: input.through_seq, content: input.summary, createdAt: new Date(0) }),
   );
-  return inConversationTransaction(s, conversationId, 0, async (tx, { messageCount, now }) => {
+  return inConversationTransaction(s, conversationId, { messages: 0, bytes: 0 }, async (tx, { messageCount, now }) => {
     if (input.through_seq > messageCount) {
       const last =
         messageCount === 0 ? 'the conversation has no messages yet' : `the last message is seq ${messageCount}`;
@@ -43,6 +44,13 @@ export async function setSummary(s: Scope, raw: unknown): Promise<SummarySetView
       tokensO200kEstimated: meter.estimated,
     };
     await tx.summary.upsert({ where: { conversationId }, create: { conversationId, ...data }, update: data });
+    await recordEvent(tx, s.owner, s.actor, now, {
+      operation: 'summary',
+      conversationId,
+      firstSeq: 1,
+      lastSeq: input.through_seq,
+      outcome: prior ? 'replaced' : 'ok',
+    });
     return {
       conversation_id: conversationId,
       through_seq: input.through_seq,

@@ -38,7 +38,7 @@ export async function readSnapshot(s: Scope, id: string, withSummary: boolean): 
            (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.seq = c.message_count) AS last_id
            ${summaryColumns}
     FROM conversations c ${summaryJoin}
-    WHERE c.id = ${id} AND c.owner = ${s.owner}`;
+    WHERE c.id = ${id} AND c.owner = ${s.owner} AND c.deleted_at IS NULL`;
   const row = rows[0];
   if (row === undefined) throw conversationNotFound(id);
   const total = int(row.message_count);

@@ -3,7 +3,7 @@
  * The MCP layer turns it into an `isError` tool result carrying `message`;
  * anything else that is thrown is an internal fault and is reported without details.
  */
-export type HistoryErrorCode = 'not_found' | 'invalid_input' | 'limit_exceeded' | 'conflict';
+export type HistoryErrorCode = 'not_found' | 'invalid_input' | 'limit_exceeded' | 'quota_exceeded' | 'conflict';
 
 export class HistoryError extends Error {
   constructor(

@@ -25,6 +25,9 @@ interface ConversationRow {
   messageCount: number;
   createdAt: Date;
   updatedAt: Date;
+  expiresAt: Date | null;
+  deletedAt: Date | null;
+  purgeAt: Date | null;
 }
 
 export function toConversationView(row: ConversationRow): ConversationView {
@@ -36,6 +39,9 @@ export function toConversationView(row: ConversationRow): ConversationView {
     message_count: row.messageCount,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
+    ...(row.expiresAt !== null && { expires_at: row.expiresAt.toISOString() }),
+    ...(row.deletedAt !== null && { deleted_at: row.deletedAt.toISOString() }),
+    ...(row.purgeAt !== null && { purge_at: row.purgeAt.toISOString() }),
   };
 }
 

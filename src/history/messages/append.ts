@@ -1,12 +1,13 @@
-import { conversationNotFound, HistoryError } from '../core/errors.js';
+import { auditValues, recordEvent } from '../core/audit.js';
+import { HistoryError } from '../core/errors.js';
 import { isTransient, withRetry } from '../core/retry.js';
+import { addUsage, checkQuota } from '../core/usage.js';
 import { invalidField, parseInput } from '../core/validate.js';
 import type { Scope, Tx } from '../scope.js';
 import { inConversationTransaction } from './conversation-transaction.js';
 import { insertBatch, storedRows } from './insert-batch.js';
 import { hashRequest, sameRequest } from './request-hash.js';
-import type { AppendInput, MessageInput } from './schemas.js';
-import { type AppendedView, appendedView } from './schemas.js';
+import { type AppendedView, type AppendInput, appendedView, batchBytes, type MessageInput } from './schemas.js';
 
 /** Thrown inside the transaction to roll back the seq reservation and answer from the record. */
 class Replay {
@@ -14,13 +15,15 @@ class Replay {
 }
 
 /**
- * Append a batch atomically: all messages or none, seqs assigned inside the transaction.
+ * Append a batch atomically: all messages or none, seqs assigned inside the transaction, the
+ * owner's usage and the audit event in the same transaction.
  *
  * Most appends need nothing from the store but the seqs: no idempotency key to look up, no
  * tool result answering a call stored earlier. Those go through the dialect's appendRows, in
- * the fewest round trips the backend allows. The others take the interactive transaction
- * below, whose first statement bumps message_count (see inConversationTransaction): it takes
- * the write lock and reserves the seq range, then the checks read what they need.
+ * the fewest round trips the backend allows, with the byte quota as a condition of its writes.
+ * The others — and any append appendRows declined — take the interactive transaction below
+ * (inConversationTransaction): it locks the owner's usage and the conversation, reserves the
+ * seq range, then the checks read what they need and say precisely what is wrong.
  */
 export async function appendMessages(s: Scope, raw: unknown): Promise<AppendedView> {
   const input = parseInput(s.schemas.append, raw);
@@ -44,9 +47,9 @@ function callIds(messages: readonly MessageInput[]): { declared: Set<string>; an
 }
 
 /**
- * The append without reads. Undefined when the database refused it (a call id this
- * conversation already used, a conversation gone meanwhile): nothing was written, and
- * appendChecked then says precisely what is wrong.
+ * The append without reads. Undefined when the database wrote nothing: the conversation is not
+ * the owner's or is in the trash, the byte quota has no room, or a constraint refused it (a call
+ * id this conversation already used); appendChecked then says precisely what is wrong.
  */
 async function appendDirectly(
   s: Scope,
@@ -54,16 +57,32 @@ async function appendDirectly(
   messages: readonly MessageInput[],
 ): Promise<AppendedView | undefined> {
   const rows = storedRows(messages);
+  const bytes = rows.messages.reduce((sum, m) => sum + m.bytes, 0);
   let messageCount: number | null;
   try {
-    messageCount = await withRetry(() =>
-      s.dialect.appendRows(s.db, { owner: s.owner, conversationId, now: new Date(), ...rows }),
-    );
+    messageCount = await withRetry(() => {
+      const now = new Date();
+      return s.dialect.appendRows(s.db, {
+        owner: s.owner,
+        conversationId,
+        now,
+        defaultMaxBytes: s.policy.maxBytesPerOwner,
+        auditValues: (seqs) =>
+          auditValues(
+            s.owner,
+            s.actor,
+            now,
+            { operation: 'append', conversationId, messages: messages.length, bytes },
+            seqs,
+          ),
+        ...rows,
+      });
+    });
   } catch (err) {
     if (isTransient(err)) throw err;
     return undefined;
   }
-  if (messageCount === null) throw conversationNotFound(conversationId);
+  if (messageCount === null) return undefined;
   const firstSeq = messageCount - messages.length + 1;
   return {
     conversation_id: conversationId,
@@ -77,9 +96,11 @@ async function appendChecked(s: Scope, input: AppendInput): Promise<AppendedView
   const conversationId = input.conversation_id;
   const requestHash = input.idempotency_key === undefined ? '' : hashRequest(input.messages);
   const count = input.messages.length;
+  const bytes = batchBytes(input.messages);
 
   try {
-    return await inConversationTransaction(s, conversationId, count, async (tx, { messageCount, now }) => {
+    return await inConversationTransaction(s, conversationId, { messages: count, bytes }, async (tx, locked) => {
+      const { messageCount, now } = locked;
       const firstSeq = messageCount - count + 1;
 
       if (input.idempotency_key !== undefined) {
@@ -89,8 +110,18 @@ async function appendChecked(s: Scope, input: AppendInput): Promise<AppendedView
         if (prior) throw new Replay(replayOf(prior, requestHash, input.messages));
       }
       await checkToolCallsAgainstStore(tx, conversationId, input.messages);
+      checkQuota(locked.usage, { bytes }, 'this append');
 
-      const ids = await insertBatch(tx, { conversationId, firstSeq, createdAt: now, messages: input.messages });
+      const { ids } = await insertBatch(tx, { conversationId, firstSeq, createdAt: now, messages: input.messages });
+      await addUsage(tx, s.owner, { bytes });
+      await recordEvent(tx, s.owner, s.actor, now, {
+        operation: 'append',
+        conversationId,
+        firstSeq,
+        lastSeq: messageCount,
+        messages: count,
+        bytes,
+      });
 
       const result: AppendedView = {
         conversation_id: conversationId,

@@ -22,7 +22,7 @@ export async function getHistory(
   const input = parseInput(getHistoryInputSchema, raw);
   const conversationId = input.conversation_id;
   const found = await s.db.$queryRaw<Array<{ message_count: number | bigint }>>`
-    SELECT message_count FROM conversations WHERE id = ${conversationId} AND owner = ${s.owner}`;
+    SELECT message_count FROM conversations WHERE id = ${conversationId} AND owner = ${s.owner} AND deleted_at IS NULL`;
   if (found[0] === undefined) throw conversationNotFound(conversationId);
   const total = int(found[0].message_count);
   const limit = input.limit ?? FIXED_LIMITS.historyDefault;

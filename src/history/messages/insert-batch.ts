@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { INSERT_CHUNK, toolCallInserts } from '../../db/append-rows.js';
 import type { AppendRows } from '../../db/index.js';
 import { join, sql } from '../../db/sql.js';
+import { messageBytes } from '../core/limits.js';
 import type { Tx } from '../scope.js';
 import type { MessageInput } from './schemas.js';
 
@@ -29,6 +30,7 @@ export function storedRows(messages: readonly MessageInput[]): Pick<AppendRows, 
     name: m.name ?? null,
     toolCallId: m.tool_call_id ?? null,
     metadata: m.metadata === undefined ? null : JSON.stringify(m.metadata),
+    bytes: messageBytes(m),
   }));
   const calls = messages.flatMap((m, i) =>
     (m.tool_calls ?? [])
@@ -46,22 +48,23 @@ export function storedRows(messages: readonly MessageInput[]): Pick<AppendRows, 
 }
 
 /**
- * Insert validated messages and their tool calls; returns the new message ids. Runs inside
+ * Insert validated messages and their tool calls; returns the new message ids and the bytes
+ * they store (what the byte quota counts). Runs inside
  * the caller's transaction (append, import, fork), which has already taken the write lock and
  * reserved the seq range.
  */
-export async function insertBatch(tx: Tx, b: Batch): Promise<string[]> {
+export async function insertBatch(tx: Tx, b: Batch): Promise<{ ids: string[]; bytes: number }> {
   const { messages, calls } = storedRows(b.messages);
   // Multi-row raw INSERTs: Prisma's createMany costs ~0.3 ms per row here, a bound VALUES
   // list a small fraction of that. Dates bind through the same adapter, in the same format.
   for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
     const values = messages.slice(i, i + INSERT_CHUNK).map((r, k) => {
       const createdAt = b.createdAt instanceof Date ? b.createdAt : b.createdAt[i + k]!;
-      return sql`(${r.id}, ${b.conversationId}, ${b.firstSeq + i + k}, ${r.role}, ${r.content}, ${r.name}, ${r.toolCallId}, ${r.metadata}, ${createdAt})`;
+      return sql`(${r.id}, ${b.conversationId}, ${b.firstSeq + i + k}, ${r.role}, ${r.content}, ${r.name}, ${r.toolCallId}, ${r.metadata}, ${r.bytes}, ${createdAt})`;
     });
-    await tx.$executeRaw`INSERT INTO messages (id, conversation_id, seq, role, content, name, tool_call_id, metadata, created_at)
+    await tx.$executeRaw`INSERT INTO messages (id, conversation_id, seq, role, content, name, tool_call_id, metadata, bytes, created_at)
       VALUES ${join(values)}`;
   }
   for (const insert of toolCallInserts(tx, b.conversationId, calls)) await insert;
-  return messages.map((m) => m.id);
+  return { ids: messages.map((m) => m.id), bytes: messages.reduce((sum, m) => sum + m.bytes, 0) };
 }
