@@ -1,4 +1,6 @@
 import type { Database } from '../db/index.js';
+import { getUsage } from './account/get-usage.js';
+import { listAuditEvents } from './account/list-audit-events.js';
 import { getContext } from './context/get-context.js';
 import type { SummaryMessageView } from './context/schemas.js';
 import { setSummary } from './context/set-summary.js';
@@ -8,10 +10,14 @@ import { deleteConversation } from './conversations/delete.js';
 import { forkConversation } from './conversations/fork.js';
 import { getConversation } from './conversations/get.js';
 import { listConversations } from './conversations/list.js';
+import { restoreConversation } from './conversations/restore.js';
 import type { ConversationView } from './conversations/schemas.js';
 import { updateConversation } from './conversations/update.js';
+import type { Actor } from './core/actor.js';
 import type { Limits } from './core/limits.js';
+import { DEFAULT_POLICY, type Policy } from './core/policy.js';
 import type { ResponseBudget } from './core/response-budget.js';
+import { Maintenance } from './maintenance/maintenance.js';
 import { appendMessages } from './messages/append.js';
 import { deleteMessages } from './messages/delete-messages.js';
 import { getHistory } from './messages/get-history.js';
@@ -34,6 +40,8 @@ export class HistoryStore {
     private readonly database: Pick<Database, 'db' | 'dialect'>,
     readonly limits: Limits,
     busyTimeoutMs: number,
+    /** Trash window, retention, quota defaults (config.ts); the defaults of policy.ts if absent. */
+    readonly policy: Policy = DEFAULT_POLICY,
   ) {
     this.schemas = limitedSchemas(limits);
     // A transaction may first queue behind others in this process, then wait for another
@@ -41,7 +49,16 @@ export class HistoryStore {
     this.tx = { maxWait: busyTimeoutMs, timeout: busyTimeoutMs * 2 };
   }
 
-  forOwner(owner: string): OwnerHistory {
+  /** The operator's retention, erasure, quotas and audit trail: never an owner's (see maintenance/). */
+  get maintenance(): Maintenance {
+    return new Maintenance({ db: this.database.db, policy: this.policy, tx: this.tx });
+  }
+
+  /**
+   * `actor` is who the audit trail names for this owner's writes; an MCP server names the
+   * caller per request instead (OwnerHistory.as).
+   */
+  forOwner(owner: string, actor: Actor = { kind: 'local' }): OwnerHistory {
     return new OwnerHistory({
       db: this.database.db,
       dialect: this.database.dialect,
@@ -49,6 +66,8 @@ export class HistoryStore {
       limits: this.limits,
       schemas: this.schemas,
       tx: this.tx,
+      policy: this.policy,
+      actor,
     });
   }
 }
@@ -61,12 +80,18 @@ export class OwnerHistory {
     return this.scope.limits;
   }
 
+  /** The same owner's memory, with writes recorded as made by `actor`. */
+  as(actor: Actor): OwnerHistory {
+    return new OwnerHistory({ ...this.scope, actor });
+  }
+
   createConversation = (input: unknown) => createConversation(this.scope, input);
   getConversation = (input: unknown) => getConversation(this.scope, input);
   listConversations = (input: unknown, budget?: ResponseBudget<ConversationView>) =>
     listConversations(this.scope, input, budget);
   updateConversation = (input: unknown) => updateConversation(this.scope, input);
   deleteConversation = (input: unknown) => deleteConversation(this.scope, input);
+  restoreConversation = (input: unknown) => restoreConversation(this.scope, input);
   appendMessages = (input: unknown) => appendMessages(this.scope, input);
   getHistory = (input: unknown, budget?: ResponseBudget<MessageView>) => getHistory(this.scope, input, budget);
   forkConversation = (input: unknown) => forkConversation(this.scope, input);
@@ -78,4 +103,6 @@ export class OwnerHistory {
   exportConversation = (input: unknown) => exportConversation(this.scope, input);
   importConversation = (input: unknown) => importConversation(this.scope, input);
   searchMessages = (input: unknown) => searchMessages(this.scope, input);
+  listAuditEvents = (input: unknown) => listAuditEvents(this.scope, input);
+  getUsage = () => getUsage(this.scope);
 }

@@ -11,7 +11,7 @@ export async function completeConversationIds(s: Scope, prefix: string): Promise
   const rows = await s.db.conversation.findMany({
     // A range, not LIKE: Prisma does not escape % and _ in startsWith on SQLite, and the
     // range can use the primary key. Ids are ASCII, so prefix + U+FFFF bounds every extension.
-    where: { owner: s.owner, id: { gte: bounded, lt: `${bounded}\uffff` } },
+    where: { owner: s.owner, deletedAt: null, id: { gte: bounded, lt: `${bounded}\uffff` } },
     orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
     take: MAX_COMPLETIONS,
     select: { id: true },

@@ -6,7 +6,7 @@ import { type ConversationView, conversationRefSchema } from './schemas.js';
 
 export async function getConversation(s: Scope, raw: unknown): Promise<ConversationView> {
   const { conversation_id: id } = parseInput(conversationRefSchema, raw);
-  const row = await s.db.conversation.findFirst({ where: { id, owner: s.owner } });
+  const row = await s.db.conversation.findFirst({ where: { id, owner: s.owner, deletedAt: null } });
   if (!row) throw conversationNotFound(id);
   return toConversationView(row);
 }

@@ -11,20 +11,27 @@ import type { ListPosition } from './list-cursor.js';
  * every letter). Same order and keyset as the unfiltered list, served by the (owner,
  * updated_at, id) index.
  */
-export async function conversationsMatching(s: Scope, query: string, after: ListPosition | undefined, take: number) {
-  const pattern = `%${escapeLike(query)}%`;
+export async function conversationsMatching(
+  s: Scope,
+  filter: { query: string; trash: boolean },
+  after: ListPosition | undefined,
+  take: number,
+) {
+  const pattern = `%${escapeLike(filter.query)}%`;
+  // The trash lists by deletion time, live conversations by activity (see list.ts).
+  const order = filter.trash ? sql`deleted_at` : sql`updated_at`;
   const keyset =
     after === undefined
       ? empty
-      : sql`AND (updated_at < ${after.updatedAt} OR (updated_at = ${after.updatedAt} AND id < ${after.id}))`;
+      : sql`AND (${order} < ${after.updatedAt} OR (${order} = ${after.updatedAt} AND id < ${after.id}))`;
   const like = s.dialect.likeIgnoringCase;
   const rows = await s.db.$queryRaw<RawConversation[]>`
-    SELECT id, key, title, metadata, message_count, created_at, updated_at
+    SELECT id, key, title, metadata, message_count, created_at, updated_at, expires_at, deleted_at, purge_at
     FROM conversations
-    WHERE owner = ${s.owner}
-      AND (title ${like} ${pattern} ESCAPE '\\' OR key ${like} ${pattern} ESCAPE '\\')
+    WHERE owner = ${s.owner} AND deleted_at ${filter.trash ? sql`IS NOT NULL` : sql`IS NULL`}
+      AND (title ${like} ${pattern} ESCAPE '\\' OR ${filter.trash ? sql`trashed_key` : sql`key`} ${like} ${pattern} ESCAPE '\\')
       ${keyset}
-    ORDER BY updated_at DESC, id DESC
+    ORDER BY ${order} DESC, id DESC
     LIMIT ${take}`;
   // Raw rows come back as the driver gives them: integers may be BigInt.
   return rows.map((r) => ({
@@ -35,6 +42,9 @@ export async function conversationsMatching(s: Scope, query: string, after: List
     messageCount: int(r.message_count),
     createdAt: instant(r.created_at),
     updatedAt: instant(r.updated_at),
+    expiresAt: r.expires_at === null ? null : instant(r.expires_at),
+    deletedAt: r.deleted_at === null ? null : instant(r.deleted_at),
+    purgeAt: r.purge_at === null ? null : instant(r.purge_at),
   }));
 }
 
@@ -46,6 +56,9 @@ interface RawConversation {
   message_count: number | bigint;
   created_at: Date | string;
   updated_at: Date | string;
+  expires_at: Date | string | null;
+  deleted_at: Date | string | null;
+  purge_at: Date | string | null;
 }
 
 /** Make every character literal for `LIKE … ESCAPE '\'`. */

@@ -42,7 +42,7 @@ export async function searchMessages(s: Scope, raw: unknown): Promise<SearchResu
   if (rows.length === 0 && filters.conversationId !== undefined) {
     // Only now tell "no hits" from "no such conversation" (or another owner's: the same).
     const found = await s.db.conversation.findFirst({
-      where: { id: filters.conversationId, owner: s.owner },
+      where: { id: filters.conversationId, owner: s.owner, deletedAt: null },
       select: { id: true },
     });
     if (!found) throw conversationNotFound(filters.conversationId);

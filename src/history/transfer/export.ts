@@ -25,7 +25,7 @@ export async function exportConversation(s: Scope, raw: unknown): Promise<Export
   const input = parseInput(exportInputSchema, raw);
   const id = input.conversation_id;
   const start = input.cursor === undefined ? 1 : decodeExportCursor(input.cursor, id, input.format);
-  const row = await s.db.conversation.findFirst({ where: { id, owner: s.owner } });
+  const row = await s.db.conversation.findFirst({ where: { id, owner: s.owner, deletedAt: null } });
   if (!row) throw conversationNotFound(id);
   const conversation = toConversationView(row);
   const total = row.messageCount;
