@@ -612,4 +612,58 @@ export const WORST_CASES: WorstCase[] = [
       return (i) => ({ tool: 'delete_conversation', args: { conversation_id: ids[i]! } });
     },
   },
+  {
+    id: 'restore-20k',
+    kind: 'lock',
+    what: 'restore_conversation: 20,000 messages back from the trash',
+    async setup({ attacker, runs }) {
+      const ids = await conversationsEach(attacker, runs, 'restore', () =>
+        Array.from({ length: 20_000 }, (_, k) => ({ role: 'user', content: `message ${k} ${'x'.repeat(100)}` })),
+      );
+      for (const id of ids) await attacker.call('delete_conversation', { conversation_id: id });
+      return (i) => ({ tool: 'restore_conversation', args: { conversation_id: ids[i]! } });
+    },
+  },
+  {
+    id: 'search-trash-1k',
+    kind: 'search',
+    what: 'search_messages of a word in every message, with 1,000 conversations in the trash to leave out',
+    async setup({ attacker }) {
+      for (let i = 0; i < 1000; i++) {
+        const id = await conversation(attacker, `trashed ${i}`);
+        await attacker.call('append_messages', {
+          conversation_id: id,
+          messages: [{ role: 'user', content: `binned words ${i}` }],
+        });
+        await attacker.call('delete_conversation', { conversation_id: id });
+      }
+      return () => ({ tool: 'search_messages', args: { query: 'binned', limit: DEFAULTS.searchMax } });
+    },
+  },
+  {
+    id: 'list-trash',
+    kind: 'response',
+    what: 'list_conversations (trash, limit 100) over the 1,000 trashed by search-trash-1k',
+    async setup() {
+      return () => ({ tool: 'list_conversations', args: { trash: true, limit: DEFAULTS.listMax } });
+    },
+  },
+  {
+    id: 'usage',
+    kind: 'index',
+    what: 'get_usage with the 1,000+ trashed conversations of the cases before',
+    async setup() {
+      return () => ({ tool: 'get_usage', args: {} });
+    },
+  },
+  {
+    id: 'audit-scan',
+    kind: 'index',
+    what: 'list_audit_events (limit 200) filtered on an operation none of 5,000+ events has: one bounded window',
+    async setup({ attacker }) {
+      const id = await conversation(attacker, 'audited');
+      for (let i = 0; i < 5_000; i++) await attacker.call('update_conversation', { conversation_id: id, title: `t${i}` });
+      return () => ({ tool: 'list_audit_events', args: { operation: 'erase', limit: 200 } });
+    },
+  },
 ];

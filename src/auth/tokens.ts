@@ -29,6 +29,8 @@ export interface TokenInfo {
 /** Who a valid secret authenticates. */
 export interface TokenIdentity {
   tokenId: string;
+  /** The token's label, named in the audit trail. */
+  name: string | null;
   owner: string;
   service: boolean;
 }
@@ -116,10 +118,10 @@ export class TokenStore {
     if (secret.length === 0 || secret.length > MAX_SECRET_CHARS) return null;
     const token = await this.db.accessToken.findUnique({
       where: { tokenHash: hashSecret(secret) },
-      select: { id: true, owner: true, service: true, revokedAt: true },
+      select: { id: true, name: true, owner: true, service: true, revokedAt: true },
     });
     if (token === null || token.revokedAt !== null) return null;
-    return { tokenId: token.id, owner: token.owner, service: token.service };
+    return { tokenId: token.id, name: token.name, owner: token.owner, service: token.service };
   }
 
   /** Whether any token could authenticate: the HTTP server refuses to start without one. */

@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { JsonSchemaType, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { Actor } from '../history/core/actor.js';
 import type { OwnerHistory } from '../history/store.js';
 import type { Logger } from '../logger.js';
 import { serverInstructions } from './instructions.js';
@@ -70,6 +71,18 @@ const sharedValidator: jsonSchemaValidator = {
   },
 };
 
+/**
+ * Who makes a call, for the audit trail: over HTTP the transport put the token's actor in the
+ * request's auth info (transports/http.ts); on stdio it is the local user, named by the MCP
+ * client's name/version from initialize.
+ */
+function callerOf(server: McpServer, authInfo: { extra?: Record<string, unknown> } | undefined): Actor {
+  const actor = authInfo?.extra?.actor as Actor | undefined;
+  if (actor !== undefined) return actor;
+  const client = server.server.getClientVersion();
+  return { kind: 'local', ...(client !== undefined && { name: `${client.name}/${client.version}` }) };
+}
+
 function registerTool(server: McpServer, tool: ToolSpec, description: string, { history, logger }: ServerDeps): void {
   server.registerTool(
     tool.name,
@@ -80,10 +93,10 @@ function registerTool(server: McpServer, tool: ToolSpec, description: string, { 
       outputSchema: tool.outputSchema,
       annotations: tool.annotations,
     },
-    async (args: unknown) => {
+    async (args: unknown, extra) => {
       const started = performance.now();
       try {
-        const { structured, text } = await tool.run(history, args);
+        const { structured, text } = await tool.run(history.as(callerOf(server, extra.authInfo)), args);
         logger.debug({ tool: tool.name, ms: +(performance.now() - started).toFixed(2) }, 'tool call');
         return budgetedResult(structured, text, history.limits.maxResponseBytes);
       } catch (err) {

@@ -42,7 +42,8 @@ export function providerDefinitions(
   const definitions = tools.map((t): unknown => {
     if (format === 'mcp') return t;
     if (format === 'anthropic') return { ...describe(t), input_schema: t.inputSchema };
-    if (format === 'gemini') return { ...describe(t), parameters: t.inputSchema };
+    // A tool without arguments declares no parameters: Gemini refuses an object without properties.
+    if (format === 'gemini') return { ...describe(t), ...(hasArguments(t.inputSchema) && { parameters: t.inputSchema }) };
     const strict = format === 'openai-strict' ? openAiStrictSchema(t.inputSchema) : undefined;
     if (strict !== undefined && 'schema' in strict)
       return { type: 'function', function: { ...describe(t), parameters: strict.schema, strict: true } };
@@ -50,4 +51,8 @@ export function providerDefinitions(
     return { type: 'function', function: { ...describe(t), parameters: t.inputSchema } };
   });
   return { definitions, notes };
+}
+
+function hasArguments(schema: { properties?: unknown }): boolean {
+  return typeof schema.properties === 'object' && schema.properties !== null && Object.keys(schema.properties).length > 0;
 }

@@ -16,12 +16,14 @@ export const TOOL_GROUPS = {
     'list_conversations',
     'update_conversation',
     'delete_conversation',
+    'restore_conversation',
     'fork_conversation',
   ],
   messages: ['append_messages', 'get_history', 'delete_messages'],
   search: ['search_messages'],
   context: ['get_context', 'set_summary'],
   transfer: ['export_conversation', 'import_conversation'],
+  account: ['list_audit_events', 'get_usage'],
 } as const satisfies Record<string, readonly string[]>;
 
 /**

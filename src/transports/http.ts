@@ -1,17 +1,19 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { TokenStore } from '../auth/tokens.js';
 import { ConfigError } from '../config.js';
 import type { HistoryDb } from '../db/index.js';
+import type { Actor } from '../history/core/actor.js';
 import { maxRequestBytes } from '../history/core/limits.js';
 import type { HistoryStore } from '../history/store.js';
 import type { Logger } from '../logger.js';
 import { createServer, toolListVariant } from '../mcp/server.js';
 import { toolsFor } from '../mcp/tools/index.js';
 import type { ToolsetName } from '../mcp/toolsets.js';
-import { bearerAuth, requestAuth } from './http-auth.js';
+import { bearerAuth, type RequestAuth, requestAuth } from './http-auth.js';
 import { continueOnlyWhenRead, jsonBody } from './http-body.js';
 import { sendJsonRpcError } from './http-errors.js';
 import { hostProtection, isLoopback } from './http-host.js';
@@ -117,7 +119,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
 
   const handleMcp: RequestHandler = async (req, res) => {
-    const { actingOwner } = requestAuth(res);
+    const auth = requestAuth(res);
+    const { actingOwner } = auth;
     const entry = pool.acquire(actingOwner);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -127,6 +130,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const done = inflight.start();
     try {
       await entry.server.connect(transport);
+      // The SDK hands req.auth to the tool handlers: that is how the audit trail learns the
+      // token behind each write (mcp/server.ts callerOf). Never the secret.
+      (req as typeof req & { auth?: AuthInfo }).auth = {
+        token: '',
+        clientId: auth.tokenId,
+        scopes: [],
+        extra: { actor: actorOf(auth) },
+      };
       // Resolves once every response of the request is written: the tool handlers (and an
       // append's transaction) have finished, even if the client went away meanwhile.
       await transport.handleRequest(req, res, req.body);
@@ -186,6 +197,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await pool.close();
     })());
   return { url, close };
+}
+
+/** The audit trail's actor for a request: the token, and whether it acts for another owner. */
+function actorOf(auth: RequestAuth): Actor {
+  const kind = auth.service && auth.actingOwner !== auth.owner ? 'service' : 'token';
+  return { kind, id: auth.tokenId, ...(auth.name !== null && { name: auth.name }) };
 }
 
 /** One line per request at debug: never a header value, so never a secret. */

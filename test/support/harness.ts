@@ -6,6 +6,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type Database, type DatabaseTarget, openDatabase } from '../../src/db/index.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/history/core/limits.js';
+import { DEFAULT_POLICY, type Policy } from '../../src/history/core/policy.js';
 import { HistoryStore } from '../../src/history/store.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer } from '../../src/mcp/server.js';
@@ -58,9 +59,18 @@ export interface Connected {
 /** A real SDK Client connected over an in-memory pair to createServer() for `owner`. */
 export async function connect(
   database: Database,
-  options: { owner?: string; limits?: Partial<Limits>; readOnly?: boolean; toolsets?: readonly ToolsetName[] } = {},
+  options: {
+    owner?: string;
+    limits?: Partial<Limits>;
+    policy?: Partial<Policy>;
+    readOnly?: boolean;
+    toolsets?: readonly ToolsetName[];
+  } = {},
 ): Promise<Connected> {
-  const store = new HistoryStore(database, { ...DEFAULT_LIMITS, ...options.limits }, 10_000);
+  const store = new HistoryStore(database, { ...DEFAULT_LIMITS, ...options.limits }, 10_000, {
+    ...DEFAULT_POLICY,
+    ...options.policy,
+  });
   const { server, close } = createServer({
     history: store.forOwner(options.owner ?? 'local'),
     logger: silentLogger,
@@ -100,7 +110,9 @@ export function clientApi(client: Client, close: () => Promise<void>): Connected
 }
 
 /** A fresh database of the run's backend plus a connected client: the common case. */
-export async function setup(options: { owner?: string; limits?: Partial<Limits>; readOnly?: boolean } = {}) {
+export async function setup(
+  options: { owner?: string; limits?: Partial<Limits>; policy?: Partial<Policy>; readOnly?: boolean } = {},
+) {
   const database = await freshDatabase();
   const api = await connect(database, options);
   return {

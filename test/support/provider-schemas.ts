@@ -111,7 +111,11 @@ export function geminiProblems(schema: Schema, freeForm: ReadonlySet<string> = n
     }
     if (pureAnyOf && 'default' in node) problems.push(`${path}: default beside anyOf`);
     const empty = !isSchema(node.properties) || Object.keys(node.properties).length === 0;
-    if (node.type === 'object' && empty && !freeForm.has(path)) problems.push(`${path}: object without properties`);
+    // The root of a tool without arguments is fine: its declaration omits `parameters`
+    // (src/mcp/tool-definitions.ts), as Gemini's function declarations allow.
+    const argumentless = path === '$';
+    if (node.type === 'object' && empty && !argumentless && !freeForm.has(path))
+      problems.push(`${path}: object without properties`);
   }
   return problems;
 }

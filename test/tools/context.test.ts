@@ -455,11 +455,14 @@ describe('set_summary and get_context with a summary', () => {
     expect(r.messages.map((m: Msg) => m.seq)).toEqual(all.map((m) => m.seq));
   });
 
-  it('is removed with its conversation', async () => {
+  it('goes to the trash with its conversation and comes back with it', async () => {
     const other = await conversation([{ role: 'user', content: 'x' }]);
     await env.call('set_summary', { conversation_id: other, summary: 'x', through_seq: 1 });
     await env.call('delete_conversation', { conversation_id: other });
-    expect(await env.database.db.summary.count({ where: { conversationId: other } })).toBe(0);
+    expect(await env.callError('get_context', { conversation_id: other, max_tokens: 1000 })).toMatch(/not found/);
+    await env.call('restore_conversation', { conversation_id: other });
+    const context = await env.call('get_context', { conversation_id: other, max_tokens: 1000 });
+    expect(context.summary).toMatchObject({ through_seq: 1 });
   });
 });
 

@@ -88,30 +88,56 @@ describe('update_conversation', () => {
 });
 
 describe('delete_conversation', () => {
-  it('removes the conversation and its messages', async () => {
+  it('moves the conversation to the trash: gone from every read, its key free, restorable', async () => {
     const { conversation } = await env.call('create_conversation', { key: 'to-delete' });
     await env.call('append_messages', {
       conversation_id: conversation.id,
-      messages: [
-        { role: 'user', content: 'hi' },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }],
-        },
-        { role: 'tool', tool_call_id: 'c1', content: 'done' },
-      ],
+      messages: [{ role: 'user', content: 'hi' }],
     });
+    const before = Date.now();
     const deleted = await env.call('delete_conversation', { conversation_id: conversation.id });
-    expect(deleted).toEqual({ conversation_id: conversation.id, deleted_messages: 3 });
+    expect(deleted).toMatchObject({ conversation_id: conversation.id, deleted_messages: 1 });
+    // Default window: 7 days.
+    const purgeIn = Date.parse(deleted.purge_at) - before;
+    expect(purgeIn).toBeGreaterThanOrEqual(7 * 86_400_000 - 1000);
+    expect(purgeIn).toBeLessThanOrEqual(7 * 86_400_000 + 1000);
     expect(await env.callError('get_history', { conversation_id: conversation.id })).toMatch(/not found/);
-    const rows = await env.database.db.message.count({ where: { conversationId: conversation.id } });
-    const calls = await env.database.db.toolCall.count({ where: { conversationId: conversation.id } });
-    expect([rows, calls]).toEqual([0, 0]);
+    expect(await env.callError('delete_conversation', { conversation_id: conversation.id })).toMatch(/not found/);
     // The key is free again: get-or-create makes a new conversation.
     const again = await env.call('create_conversation', { key: 'to-delete' });
     expect(again.created).toBe(true);
-    expect(await env.callError('delete_conversation', { conversation_id: conversation.id })).toMatch(/not found/);
+    expect(again.conversation.id).not.toBe(conversation.id);
+  });
+});
+
+describe('delete_conversation with a trash window of 0', () => {
+  it('removes the conversation, its messages and tool calls at once', async () => {
+    const now = await setup({ policy: { trashDays: 0 } });
+    try {
+      const { conversation } = await now.call('create_conversation', { key: 'to-delete' });
+      await now.call('append_messages', {
+        conversation_id: conversation.id,
+        messages: [
+          { role: 'user', content: 'hi' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: 'c1', content: 'done' },
+        ],
+      });
+      const deleted = await now.call('delete_conversation', { conversation_id: conversation.id });
+      expect(deleted).toEqual({ conversation_id: conversation.id, deleted_messages: 3, purge_at: null });
+      const rows = await now.database.db.message.count({ where: { conversationId: conversation.id } });
+      const calls = await now.database.db.toolCall.count({ where: { conversationId: conversation.id } });
+      const left = await now.database.db.conversation.count({ where: { id: conversation.id } });
+      expect([rows, calls, left]).toEqual([0, 0, 0]);
+      expect((await now.call('list_conversations', { trash: true })).conversations).toEqual([]);
+      expect(await now.callError('restore_conversation', { conversation_id: conversation.id })).toMatch(/not found/);
+    } finally {
+      await now.close();
+    }
   });
 });
 

@@ -26,6 +26,7 @@ const PROBES: ReadonlyArray<readonly [tool: string, args: Record<string, unknown
   ['get_history', { after_seq: 0 }],
   ['update_conversation', { title: 'pwned' }],
   ['delete_conversation', {}],
+  ['restore_conversation', {}],
   ['append_messages', { messages: [{ role: 'user', content: 'x' }] }],
   ['append_messages', { messages: [{ role: 'tool', tool_call_id: 'a-call', content: 'x' }] }],
   ['fork_conversation', {}],
@@ -36,6 +37,11 @@ const PROBES: ReadonlyArray<readonly [tool: string, args: Record<string, unknown
   ['get_context', { max_tokens: 1000 }],
   ['set_summary', { summary: 'pwned', through_seq: 1 }],
   ['search_messages', { query: 'secret' }],
+];
+
+/** Tools where conversation_id only filters what the caller may read: alice's id must filter like a missing one. */
+const FILTER_PROBES: ReadonlyArray<readonly [tool: string, args: Record<string, unknown>]> = [
+  ['list_audit_events', {}],
 ];
 
 const TRANSPORTS: Record<string, (database: Database) => Promise<Pair>> = {
@@ -122,7 +128,7 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
       const takesId = (await bob.client.listTools()).tools
         .filter((t) => Object.hasOwn(t.inputSchema.properties ?? {}, 'conversation_id'))
         .map((t) => t.name);
-      const probed = new Set(PROBES.map(([tool]) => tool));
+      const probed = new Set([...PROBES, ...FILTER_PROBES].map(([tool]) => tool));
       expect(
         takesId.filter((t) => !probed.has(t)),
         'tools that take a conversation_id but are not in PROBES: add a probe for each',
@@ -137,6 +143,50 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
         const onMissing = await bob.callError(tool, { conversation_id: missing, ...args });
         expect(onAlice, tool).toMatch(notFound());
         expect(onAlice.replace(aliceId, 'ID'), tool).toBe(onMissing.replace(missing, 'ID'));
+      }
+      for (const [tool, args] of FILTER_PROBES) {
+        const onAlice = await bob.call(tool, { conversation_id: aliceId, ...args });
+        const onMissing = await bob.call(tool, { conversation_id: missing, ...args });
+        expect(onAlice, tool).toEqual(onMissing);
+      }
+    });
+
+    it("bob sees none of alice's trash, audit events or usage", async () => {
+      const trashed = (await alice.call('create_conversation', { key: 'to-trash', title: 'Private too' })).conversation
+        .id;
+      await alice.call('append_messages', { conversation_id: trashed, messages: [{ role: 'user', content: 'secret' }] });
+      await alice.call('delete_conversation', { conversation_id: trashed });
+      try {
+        expect((await alice.call('list_conversations', { trash: true })).conversations.map((c: any) => c.id)).toEqual([
+          trashed,
+        ]);
+        expect((await bob.call('list_conversations', { trash: true })).conversations).toEqual([]);
+        expect((await bob.call('list_conversations', { trash: true, query: 'Private' })).conversations).toEqual([]);
+        // Restoring alice's trashed conversation answers as for a missing id.
+        const onAlice = await bob.callError('restore_conversation', { conversation_id: trashed });
+        const onMissing = await bob.callError('restore_conversation', { conversation_id: missing });
+        expect(onAlice.replace(trashed, 'ID')).toBe(onMissing.replace(missing, 'ID'));
+
+        const aliceIds = new Set([aliceId, trashed]);
+        const aliceEvents = (await alice.call('list_audit_events', { limit: 200 })).events;
+        expect(aliceEvents.some((e: any) => e.conversation_id === trashed && e.operation === 'delete')).toBe(true);
+        const bobEvents = (await bob.call('list_audit_events', { limit: 200 })).events;
+        expect(bobEvents.filter((e: any) => aliceIds.has(e.conversation_id))).toEqual([]);
+        for (const operation of ['create', 'append', 'delete']) {
+          const page = await bob.call('list_audit_events', { operation, limit: 200 });
+          expect(page.events.filter((e: any) => aliceIds.has(e.conversation_id))).toEqual([]);
+        }
+
+        // Usage counts each owner's own conversations only.
+        const aliceUsage = await alice.call('get_usage', {});
+        const bobUsage = await bob.call('get_usage', {});
+        const bobLive = (await bob.call('list_conversations', { limit: 100 })).conversations.length;
+        expect(aliceUsage.trash).toBe(1);
+        expect(aliceUsage.bytes).toBeGreaterThan(0);
+        expect(bobUsage).toMatchObject({ conversations: bobLive, trash: 0 });
+      } finally {
+        await alice.call('restore_conversation', { conversation_id: trashed });
+        await alice.call('delete_conversation', { conversation_id: trashed });
       }
     });
 

@@ -91,6 +91,7 @@ describe('published input schemas', () => {
     expect(strict.map((f) => f.name)).toEqual([
       'get_conversation',
       'delete_conversation',
+      'restore_conversation',
       'delete_messages',
       'set_summary',
     ]);

@@ -20,7 +20,7 @@ describe('TokenStore', () => {
     expect(secret).toMatch(/^chm_[A-Za-z0-9_-]{43}$/);
     expect(token).toMatchObject({ owner: 'alice', name: 'laptop', service: false, revokedAt: null });
     expect(token).not.toHaveProperty('tokenHash');
-    expect(await tokens.verify(secret)).toEqual({ tokenId: token.id, owner: 'alice', service: false });
+    expect(await tokens.verify(secret)).toEqual({ tokenId: token.id, name: 'laptop', owner: 'alice', service: false });
     const row = await database.db.accessToken.findUniqueOrThrow({ where: { id: token.id } });
     expect(row.tokenHash).toBe(hashSecret(secret));
     expect(Object.values(row).some((v) => typeof v === 'string' && v.includes(secret.slice(4)))).toBe(false);

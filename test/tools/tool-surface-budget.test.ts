@@ -12,11 +12,16 @@ import { connect, freshDatabase } from '../support/harness.js';
  * Budgets with the figure measured when they were set (issue 12; before: all tools 4,124
  * tokens, chat set 1,530, tools/list 36,619 bytes). Raise a budget only with a reason in the
  * commit: every token here is paid on every call of every agent.
+ *
+ * Issue 13 raised two: three tools the issue asks for (restore_conversation, list_audit_events,
+ * get_usage: +357 tokens) and the trash filter and expires_at fields (+98): all tools 2,767 →
+ * 3,222 tokens, tools/list 19,589 → 24,065 bytes. `--toolsets chat` stays at 1,027 (+28:
+ * create_conversation's expires_at).
  */
 const BUDGET = {
-  allTools: 3_000, // measured 2,767
-  chat: 1_200, // measured 999
-  toolListBytes: 20_000, // measured 19,589
+  allTools: 3_400, // measured 3,222
+  chat: 1_200, // measured 1,027
+  toolListBytes: 25_000, // measured 24,065
 };
 
 let database: Database;
@@ -45,7 +50,7 @@ async function listed(toolsets?: ['chat']) {
 describe('tool surface cost', () => {
   it(`all tools: name + description + inputSchema within ${BUDGET.allTools} tokens`, async () => {
     const { tools } = await listed();
-    expect(tools).toHaveLength(14);
+    expect(tools).toHaveLength(17);
     expect(modelTokens(tools)).toBeLessThanOrEqual(BUDGET.allTools);
   });
 

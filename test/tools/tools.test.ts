@@ -34,6 +34,7 @@ describe('tool surface', () => {
       'list_conversations',
       'update_conversation',
       'delete_conversation',
+      'restore_conversation',
       'fork_conversation',
       'append_messages',
       'get_history',
@@ -43,6 +44,8 @@ describe('tool surface', () => {
       'set_summary',
       'export_conversation',
       'import_conversation',
+      'list_audit_events',
+      'get_usage',
     ]);
     for (const tool of tools) {
       expect(tool.name).toMatch(/^[a-z]+(_[a-z]+)+$/);
@@ -68,6 +71,8 @@ describe('tool surface', () => {
       'search_messages',
       'get_context',
       'export_conversation',
+      'list_audit_events',
+      'get_usage',
     ]);
   });
 

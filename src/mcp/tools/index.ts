@@ -9,8 +9,11 @@ import { forkConversationTool } from './fork-conversation.js';
 import { getContextTool } from './get-context.js';
 import { getConversationTool } from './get-conversation.js';
 import { getHistoryTool } from './get-history.js';
+import { getUsageTool } from './get-usage.js';
 import { importConversationTool } from './import-conversation.js';
+import { listAuditEventsTool } from './list-audit-events.js';
 import { listConversationsTool } from './list-conversations.js';
+import { restoreConversationTool } from './restore-conversation.js';
 import { searchMessagesTool } from './search-messages.js';
 import { setSummaryTool } from './set-summary.js';
 import { updateConversationTool } from './update-conversation.js';
@@ -26,6 +29,7 @@ export const TOOLS: readonly ToolSpec[] = [
   listConversationsTool,
   updateConversationTool,
   deleteConversationTool,
+  restoreConversationTool,
   forkConversationTool,
   // messages
   appendMessagesTool,
@@ -39,6 +43,9 @@ export const TOOLS: readonly ToolSpec[] = [
   // transfer: other formats in and out
   exportConversationTool,
   importConversationTool,
+  // account: the owner's audit trail and usage
+  listAuditEventsTool,
+  getUsageTool,
 ];
 
 /** Which tools a server offers: `--toolsets` (default all) and `--read-only`. */

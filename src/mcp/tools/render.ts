@@ -12,7 +12,9 @@ import type { OwnerHistory } from '../../history/store.js';
 export function conversationLine(c: ConversationView): string {
   const title = c.title === null ? '(untitled)' : JSON.stringify(c.title);
   const key = c.key === null ? '' : ` key=${JSON.stringify(c.key)}`;
-  return `${c.id} ${title}${key} — ${c.message_count} message(s), last activity ${c.updated_at}`;
+  const trash = c.purge_at === undefined ? '' : `, in the trash until ${c.purge_at}`;
+  const expires = c.expires_at === undefined ? '' : `, expires ${c.expires_at}`;
+  return `${c.id} ${title}${key} — ${c.message_count} message(s), last activity ${c.updated_at}${expires}${trash}`;
 }
 
 export function conversationBlock(c: ConversationView): string {
