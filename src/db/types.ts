@@ -71,6 +71,13 @@ export interface Dialect {
    * the whole append with the driver's error.
    */
   appendRows(db: HistoryDb, append: AppendRows): Promise<number | null>;
+  /**
+   * One short, bounded step of clearing deleted rows' leftovers out of the search index's own
+   * storage; true while there is more to do. SQLite's FTS5 keeps a deleted row's terms in its
+   * segment b-trees until segments are merged (no query finds them, but the bytes are there);
+   * PostgreSQL's index rows go with their table rows, so there it has nothing to do.
+   */
+  compactSearchIndex(db: HistoryDb): Promise<boolean>;
 }
 
 /** What appendRows writes: messages in order (the first gets seq message_count + 1). */

@@ -51,7 +51,7 @@ export class HistoryStore {
 
   /** The operator's retention, erasure, quotas and audit trail: never an owner's (see maintenance/). */
   get maintenance(): Maintenance {
-    return new Maintenance({ db: this.database.db, policy: this.policy, tx: this.tx });
+    return new Maintenance({ db: this.database.db, dialect: this.database.dialect, policy: this.policy, tx: this.tx });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { raw, sql } from '../sql.js';
 import type { Dialect } from '../types.js';
 import { appendRowsSqlite } from './append-rows.js';
+import { compactSearchIndexSqlite } from './search-compact.js';
 import { searchPageSqlite } from './search-page.js';
 
 /** SQLite's SQL where the backends differ (see Dialect). */
@@ -10,4 +11,5 @@ export const sqliteDialect: Dialect = {
   recordedMessageCount: sql`json_extract(response, '$.message_count')`,
   appendRows: appendRowsSqlite,
   searchPage: searchPageSqlite,
+  compactSearchIndex: compactSearchIndexSqlite,
 };

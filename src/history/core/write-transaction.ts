@@ -16,7 +16,10 @@ export interface OwnerWrite {
  * writers of an owner lock in the same order. `work` makes the change, keeps the usage row
  * right, and records the audit event, all with `tx`: they commit together or not at all.
  */
-export function inOwnerTransaction<T>(s: Scope, work: (tx: Tx, write: OwnerWrite) => Promise<T>): Promise<T> {
+export function inOwnerTransaction<T>(
+  s: Pick<Scope, 'db' | 'owner' | 'policy' | 'tx'>,
+  work: (tx: Tx, write: OwnerWrite) => Promise<T>,
+): Promise<T> {
   return withRetry(() =>
     s.db.$transaction(async (tx) => {
       const now = new Date();

@@ -1,8 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { HistoryDb } from '../../db/types.js';
+import type { Dialect, HistoryDb } from '../../db/types.js';
 import type { Policy } from '../core/policy.js';
-import { withRetry } from '../core/retry.js';
-import { lockUsage, type OwnerUsage } from '../core/usage.js';
+import type { OwnerUsage } from '../core/usage.js';
+import { inOwnerTransaction } from '../core/write-transaction.js';
 import type { Tx } from '../scope.js';
 
 /**
@@ -11,27 +11,23 @@ import type { Tx } from '../scope.js';
  */
 export interface MaintenanceContext {
   db: HistoryDb;
+  /** The backend's SQL where it differs (the search index's compaction after an erase). */
+  dialect: Dialect;
   policy: Policy;
   tx: { maxWait: number; timeout: number };
 }
 
 /**
- * A retried transaction on one owner's data whose first statement locks the owner's usage
- * row: the rule every write transaction of an owner follows (core/write-transaction.ts), so
- * maintenance queues behind the owner's writers on SQLite and cannot deadlock with them on
- * PostgreSQL. Maintenance has no Scope (it is not an owner's session), hence its own helper.
+ * A retried transaction on one owner's data that locks the owner's usage row first: the rule
+ * every write transaction of an owner follows (inOwnerTransaction), so maintenance queues
+ * behind the owner's writers on SQLite and cannot deadlock with them on PostgreSQL.
  */
 export function ownerTransaction<T>(
   ctx: MaintenanceContext,
   owner: string,
   work: (tx: Tx, usage: OwnerUsage) => Promise<T>,
 ): Promise<T> {
-  return withRetry(() =>
-    ctx.db.$transaction(async (tx) => {
-      const usage = await lockUsage(tx, owner, ctx.policy);
-      return work(tx, usage);
-    }, ctx.tx),
-  );
+  return inOwnerTransaction({ ...ctx, owner }, (tx, { usage }) => work(tx, usage));
 }
 
 /**

@@ -40,6 +40,8 @@ export type Erased = Omit<OwnerHoldings, 'trashed'>;
 const AUDIT_CHUNK = 1000;
 /** Conversations listed per query. */
 const CONVERSATION_BATCH = 100;
+/** Search-index merge steps after an erase, at most (each writes up to 64 pages). */
+const COMPACT_STEPS_MAX = 100_000;
 
 /**
  * Delete everything of one owner: tokens first (its own HTTP tokens stop working at once),
@@ -75,7 +77,22 @@ export async function eraseOwner(ctx: MaintenanceContext, owner: string): Promis
       });
       return true;
     });
-    if (finished) return erased;
+    if (finished) {
+      await compactSearchIndex(ctx);
+      return erased;
+    }
+  }
+}
+
+/**
+ * Clear the erased words out of the search index's own storage too (SQLite's FTS5 keeps a
+ * deleted row's terms until its segments are merged), one short merge step at a time so the
+ * write lock is never held for long. The cap only guards against a writer so busy that the
+ * merging never ends; by then the erased rows' segments are long merged.
+ */
+async function compactSearchIndex(ctx: MaintenanceContext): Promise<void> {
+  for (let step = 0; step < COMPACT_STEPS_MAX && (await ctx.dialect.compactSearchIndex(ctx.db)); step++) {
+    await yieldTurn();
   }
 }
 
