@@ -662,7 +662,8 @@ export const WORST_CASES: WorstCase[] = [
     what: 'list_audit_events (limit 200) filtered on an operation none of 5,000+ events has: one bounded window',
     async setup({ attacker }) {
       const id = await conversation(attacker, 'audited');
-      for (let i = 0; i < 5_000; i++) await attacker.call('update_conversation', { conversation_id: id, title: `t${i}` });
+      for (let i = 0; i < 5_000; i++)
+        await attacker.call('update_conversation', { conversation_id: id, title: `t${i}` });
       return () => ({ tool: 'list_audit_events', args: { operation: 'erase', limit: 200 } });
     },
   },

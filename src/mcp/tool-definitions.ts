@@ -43,7 +43,8 @@ export function providerDefinitions(
     if (format === 'mcp') return t;
     if (format === 'anthropic') return { ...describe(t), input_schema: t.inputSchema };
     // A tool without arguments declares no parameters: Gemini refuses an object without properties.
-    if (format === 'gemini') return { ...describe(t), ...(hasArguments(t.inputSchema) && { parameters: t.inputSchema }) };
+    if (format === 'gemini')
+      return { ...describe(t), ...(hasArguments(t.inputSchema) && { parameters: t.inputSchema }) };
     const strict = format === 'openai-strict' ? openAiStrictSchema(t.inputSchema) : undefined;
     if (strict !== undefined && 'schema' in strict)
       return { type: 'function', function: { ...describe(t), parameters: strict.schema, strict: true } };
@@ -54,5 +55,7 @@ export function providerDefinitions(
 }
 
 function hasArguments(schema: { properties?: unknown }): boolean {
-  return typeof schema.properties === 'object' && schema.properties !== null && Object.keys(schema.properties).length > 0;
+  return (
+    typeof schema.properties === 'object' && schema.properties !== null && Object.keys(schema.properties).length > 0
+  );
 }

@@ -154,7 +154,10 @@ describe.each(Object.keys(TRANSPORTS))('over %s', (transport) => {
     it("bob sees none of alice's trash, audit events or usage", async () => {
       const trashed = (await alice.call('create_conversation', { key: 'to-trash', title: 'Private too' })).conversation
         .id;
-      await alice.call('append_messages', { conversation_id: trashed, messages: [{ role: 'user', content: 'secret' }] });
+      await alice.call('append_messages', {
+        conversation_id: trashed,
+        messages: [{ role: 'user', content: 'secret' }],
+      });
       await alice.call('delete_conversation', { conversation_id: trashed });
       try {
         expect((await alice.call('list_conversations', { trash: true })).conversations.map((c: any) => c.id)).toEqual([
