@@ -1,4 +1,5 @@
 import { type CliFlags, loadConfig } from '../config.js';
+import { CLI_ACTOR } from '../history/core/actor.js';
 import { HistoryError } from '../history/core/errors.js';
 import type { OwnerHistory } from '../history/store.js';
 import { createLogger } from '../logger.js';
@@ -19,7 +20,8 @@ export async function openHistory(
   // Loaded when a command runs, not when the program starts (cli.ts imports every command).
   const { openStore } = await import('../open-store.js');
   const { store, close } = await openStore(config, logger, access);
-  return { history: store.forOwner(config.owner), close };
+  // What a command writes (import) is the operator's doing: the audit trail says cli.
+  return { history: store.forOwner(config.owner, CLI_ACTOR), close };
 }
 
 /** A mistake the user can fix (bad arguments, unreadable file): printed without a stack. */
