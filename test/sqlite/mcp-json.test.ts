@@ -35,7 +35,7 @@ describe('mcp.json', () => {
         }),
       );
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(14);
+      expect(tools).toHaveLength(17);
       const created = await client.callTool({ name: 'create_conversation', arguments: { key: 'from-mcp-json' } });
       expect(created.isError).toBeFalsy();
     } finally {
