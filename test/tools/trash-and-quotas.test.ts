@@ -70,7 +70,7 @@ describe('delete → restore', () => {
     expect((await env.call('restore_conversation', { conversation_id: id })).conversation.key).toBeNull();
   });
 
-  it('a trashed conversation is in no read: get, history, context, search, export, resources, completion, fork, writes', async () => {
+  it('a trashed conversation is in no read: get, history, context, search, export, resources, prompts, completion, fork, writes', async () => {
     const id = await conversationWith(env, { title: 'Hidden' });
     await env.call('delete_conversation', { conversation_id: id });
     const notFound = new RegExp(`conversation ${id} not found`);
@@ -97,6 +97,9 @@ describe('delete → restore', () => {
     expect((await env.call('list_conversations', { query: 'Hidden' })).conversations).toEqual([]);
     expect((await env.call('list_conversations', { query: 'Hidden', trash: true })).conversations).toHaveLength(1);
     await expect(env.client.readResource({ uri: `conversation://${id}` })).rejects.toThrow(/not found/);
+    await expect(
+      env.client.getPrompt({ name: 'resume_conversation', arguments: { conversation_id: id } }),
+    ).rejects.toThrow(/not found/);
     const ref = { type: 'ref/resource' as const, uri: 'conversation://{id}' };
     const completion = await env.client.complete({ ref, argument: { name: 'id', value: id.slice(0, 30) } });
     expect(completion.completion.values).not.toContain(id);
