@@ -79,7 +79,10 @@ describe('chat-history-mcp export / import (built CLI)', () => {
     ok('export', newId!, '-o', path('one-again.json'), '--db', path('b.db'));
     expect(readFileSync(path('one-again.json'), 'utf8')).toBe(readFileSync(path('one.json'), 'utf8'));
     // The audit trail names the operator's command, not a local MCP client.
-    const events = ok('audit', '--db', path('b.db')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = ok('audit', '--db', path('b.db'))
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => [e.operation, e.actor_kind])).toEqual([['import', 'cli']]);
 
     // Importing it again: the key is taken, nothing is created, exit 1 with the reason.

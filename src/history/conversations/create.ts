@@ -1,7 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { recordEvent } from '../core/audit.js';
 import { isUniqueViolation } from '../core/prisma-errors.js';
-import { withRetry } from '../core/retry.js';
 import { toConversationView } from '../core/rows.js';
 import { addUsage, checkQuota } from '../core/usage.js';
 import { parseInput } from '../core/validate.js';
@@ -25,34 +24,33 @@ export async function createConversation(
       ? null
       : s.db.conversation.findUnique({ where: { owner_key: { owner: s.owner, key: input.key } } });
 
-  return withRetry(async () => {
-    const existing = await byKey();
-    if (existing) return { conversation: toConversationView(existing), created: false };
-    try {
-      const row = await inOwnerTransaction(s, async (tx, { usage, now }) => {
-        checkQuota(usage, { conversations: 1 }, 'a new conversation');
-        const created = await tx.conversation.create({
-          data: {
-            id: uuidv7(),
-            owner: s.owner,
-            key: input.key ?? null,
-            title: input.title ?? null,
-            metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
-            expiresAt: input.expires_at === undefined ? null : new Date(input.expires_at),
-            createdAt: now,
-            updatedAt: now,
-          },
-        });
-        await addUsage(tx, s.owner, { conversations: 1 });
-        await recordEvent(tx, s.owner, s.actor, now, { operation: 'create', conversationId: created.id });
-        return created;
+  // inOwnerTransaction retries a busy database itself; the read before it needs no retry.
+  const existing = await byKey();
+  if (existing) return { conversation: toConversationView(existing), created: false };
+  try {
+    const row = await inOwnerTransaction(s, async (tx, { usage, now }) => {
+      checkQuota(usage, { conversations: 1 }, 'a new conversation');
+      const created = await tx.conversation.create({
+        data: {
+          id: uuidv7(),
+          owner: s.owner,
+          key: input.key ?? null,
+          title: input.title ?? null,
+          metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+          expiresAt: input.expires_at === undefined ? null : new Date(input.expires_at),
+          createdAt: now,
+          updatedAt: now,
+        },
       });
-      return { conversation: toConversationView(row), created: true };
-    } catch (err) {
-      // Another caller created the same key between our read and our insert: theirs wins.
-      const raced = isUniqueViolation(err) ? await byKey() : null;
-      if (raced) return { conversation: toConversationView(raced), created: false };
-      throw err;
-    }
-  });
+      await addUsage(tx, s.owner, { conversations: 1 });
+      await recordEvent(tx, s.owner, s.actor, now, { operation: 'create', conversationId: created.id });
+      return created;
+    });
+    return { conversation: toConversationView(row), created: true };
+  } catch (err) {
+    // Another caller created the same key between our read and our insert: theirs wins.
+    const raced = isUniqueViolation(err) ? await byKey() : null;
+    if (raced) return { conversation: toConversationView(raced), created: false };
+    throw err;
+  }
 }
