@@ -8,6 +8,7 @@ import { purgeCommand } from './commands/purge.js';
 import { serveAction, serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { toolsCommand } from './commands/tools.js';
+import { viewCommand } from './commands/view.js';
 import { type CliFlags, ConfigError } from './config.js';
 import { DatabaseStartError } from './db/index.js';
 import { TOOLSET_NAMES } from './mcp/toolsets.js';
@@ -92,6 +93,7 @@ function main(argv: string[]): void {
     .addCommand(exportCommand())
     .addCommand(importCommand())
     .addCommand(toolsCommand())
+    .addCommand(viewCommand())
     .addCommand(purgeCommand())
     .addCommand(auditCommand())
     .addCommand(ownerCommand());

@@ -33,7 +33,9 @@ export type Request =
   | { resource: string }
   | { prompt: string; args: Record<string, string> }
   /** Any other request (resources/list, completion/complete). */
-  | { method: string; params: Record<string, unknown> };
+  | { method: string; params: Record<string, unknown> }
+  /** A GET of the web viewer's API (a path under the server's origin): over HTTP only. */
+  | { viewer: string };
 
 /** What a case may call while it sets up: the attacker's and the bystander's tool calls. */
 export interface Caller {
@@ -56,6 +58,8 @@ export interface WorstCase {
   what: string;
   /** A request the server answers with a clear refusal (isError) rather than a result. */
   refused?: RegExp;
+  /** Runs over HTTP only (the web viewer's API has no stdio form). */
+  httpOnly?: boolean;
   /** Store what the request needs; returns the request of run i (0-based). */
   setup(ctx: CaseContext): Promise<(i: number) => Request>;
 }
@@ -64,6 +68,14 @@ type Msg = Record<string, unknown>;
 
 async function conversation(c: Caller, title: string): Promise<string> {
   return (await c.call('create_conversation', { title })).conversation.id as string;
+}
+
+/** The id of the attacker's conversation an earlier case made under this title. */
+async function conversationTitled(c: Caller, title: string): Promise<string> {
+  const page = await c.call('list_conversations', { query: title, limit: 1 });
+  const found = (page.conversations as Array<{ id: string; title: string }>).find((x) => x.title === title);
+  if (found === undefined) throw new Error(`no conversation titled "${title}": a case before this one makes it`);
+  return found.id;
 }
 
 /** Append messages in calls that respect the per-call count and (wire) byte limits. */
@@ -665,6 +677,57 @@ export const WORST_CASES: WorstCase[] = [
       for (let i = 0; i < 5_000; i++)
         await attacker.call('update_conversation', { conversation_id: id, title: `t${i}` });
       return () => ({ tool: 'list_audit_events', args: { operation: 'erase', limit: 200 } });
+    },
+  },
+  {
+    id: 'viewer-list',
+    kind: 'response',
+    what: 'viewer GET /api/conversations (limit 100) over the 1,000+ conversations, metadata-heavy ones included',
+    httpOnly: true,
+    async setup() {
+      return () => ({ viewer: `/api/conversations?limit=${DEFAULTS.listMax}` });
+    },
+  },
+  {
+    id: 'viewer-messages',
+    kind: 'response',
+    what: 'viewer GET /api/conversations/:id/messages (limit 500) of history-escapes: 80 KiB escape-heavy results',
+    httpOnly: true,
+    async setup({ attacker }) {
+      const id = await conversationTitled(attacker, 'escape-heavy results');
+      return () => ({ viewer: `/api/conversations/${id}/messages?after_seq=0&limit=${DEFAULTS.historyMax}` });
+    },
+  },
+  {
+    id: 'viewer-search',
+    kind: 'search',
+    what: "viewer GET /api/search of a word in each of another owner's 20,000 messages (search-common's)",
+    httpOnly: true,
+    async setup() {
+      return () => ({
+        viewer: `/api/search?query=${encodeURIComponent('usual words the')}&limit=${DEFAULTS.searchMax}`,
+      });
+    },
+  },
+  {
+    id: 'viewer-export',
+    kind: 'export',
+    what: 'viewer GET /api/conversations/:id/export (markdown) of a 256 KiB escape-heavy tool result',
+    httpOnly: true,
+    async setup({ attacker }) {
+      const id = await conversationTitled(attacker, 'escape-heavy export');
+      return () => ({ viewer: `/api/conversations/${id}/export?format=markdown` });
+    },
+  },
+  {
+    id: 'viewer-export-large',
+    kind: 'export',
+    what: 'viewer GET /api/conversations/:id/export (json) of 2,000 messages with 16 KiB metadata each: past the download bound',
+    httpOnly: true,
+    refused: /too large to download/,
+    async setup({ attacker }) {
+      const id = await conversationTitled(attacker, 'metadata-heavy');
+      return () => ({ viewer: `/api/conversations/${id}/export?format=json` });
     },
   },
 ];

@@ -107,6 +107,7 @@ function sessionOf(client: Client): Session {
     const options = { timeout: timeoutMs, maxTotalTimeout: timeoutMs };
     const started = performance.now();
     try {
+      if ('viewer' in request) throw new Error('a viewer request needs the HTTP transport');
       if ('tool' in request) {
         const result = await client.request(
           { method: 'tools/call', params: { name: request.tool, arguments: request.args } },
@@ -165,7 +166,35 @@ async function httpSession(url: string, secret: string): Promise<Session> {
   });
   const client = new Client({ name: 'worst-case', version: '1.0.0' });
   await client.connect(transport);
-  return sessionOf(client);
+  const session = sessionOf(client);
+  const origin = new URL(url).origin;
+  return {
+    ...session,
+    send: (request, timeoutMs) =>
+      'viewer' in request
+        ? viewerGet(`${origin}${request.viewer}`, secret, timeoutMs)
+        : session.send(request, timeoutMs),
+  };
+}
+
+/** A GET of the web viewer's API with the token; a non-200 answer is the outcome's error. */
+async function viewerGet(url: string, secret: string, timeoutMs: number): Promise<Outcome> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${secret}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    const ms = performance.now() - started;
+    const error =
+      res.status === 200
+        ? null
+        : `HTTP ${res.status}: ${(JSON.parse(body.toString('utf8')) as { error?: string }).error}`;
+    return { ms, bytes: body.length, error };
+  } catch (err) {
+    return { ms: performance.now() - started, bytes: 0, error: `http: ${(err as Error).message}` };
+  }
 }
 
 async function stdioSession(
@@ -276,7 +305,7 @@ export async function runWorstCases(o: HarnessOptions): Promise<CaseResult[]> {
   let s = await start(o, tokens);
   const results: CaseResult[] = [];
   try {
-    for (const c of o.cases) {
+    for (const c of o.cases.filter((x) => o.transport === 'http' || x.httpOnly !== true)) {
       log(`${c.id}: setting up`);
       const request = await c.setup({ attacker: s.attacker.caller, bystander: s.bystander.caller, runs: o.runs });
       const pid = s.pid;

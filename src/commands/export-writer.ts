@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { HistoryError } from '../history/core/errors.js';
 import type { OwnerHistory } from '../history/store.js';
-import { concatPages, type ExportFormat, type Rendered } from '../history/transfer/formats/index.js';
+import { exportWhole } from '../history/transfer/export-whole.js';
+import type { ExportFormat, Rendered } from '../history/transfer/formats/index.js';
 import { JSON_FORMAT_TAG, JSON_FORMAT_VERSION } from '../history/transfer/formats/json.js';
 import { progress } from './progress.js';
 
@@ -68,20 +69,4 @@ export async function writeExport(job: ExportJob): Promise<string[]> {
     );
   }
   return skipped;
-}
-
-/** Every page of one export, concatenated as the tool's description tells clients to. */
-async function exportWhole(history: OwnerHistory, conversationId: string, format: ExportFormat): Promise<Rendered> {
-  const pages: Rendered[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await history.exportConversation({
-      conversation_id: conversationId,
-      format,
-      ...(cursor && { cursor }),
-    });
-    pages.push(page.text !== undefined ? { text: page.text } : { data: page.data });
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor !== undefined);
-  return concatPages(format, pages);
 }

@@ -2,6 +2,7 @@ import type { Database } from '../db/index.js';
 import { getUsage } from './account/get-usage.js';
 import { listAuditEvents } from './account/list-audit-events.js';
 import { getContext } from './context/get-context.js';
+import { getSummary } from './context/get-summary.js';
 import type { SummaryMessageView } from './context/schemas.js';
 import { setSummary } from './context/set-summary.js';
 import { completeConversationIds } from './conversations/complete-ids.js';
@@ -100,6 +101,7 @@ export class OwnerHistory {
   getContext = (input: unknown, budget?: ResponseBudget<MessageView | SummaryMessageView>) =>
     getContext(this.scope, input, budget);
   setSummary = (input: unknown) => setSummary(this.scope, input);
+  getSummary = (input: unknown) => getSummary(this.scope, input);
   exportConversation = (input: unknown) => exportConversation(this.scope, input);
   importConversation = (input: unknown) => importConversation(this.scope, input);
   searchMessages = (input: unknown) => searchMessages(this.scope, input);

@@ -36,6 +36,11 @@ export function requestAuth(res: Response): RequestAuth {
   return res.locals.auth as RequestAuth;
 }
 
+/** Whether a request acts for its token's own owner, or a service token for another one. */
+export function actingKind(auth: RequestAuth): 'token' | 'service' {
+  return auth.service && auth.actingOwner !== auth.owner ? 'service' : 'token';
+}
+
 /**
  * `Authorization: Bearer <secret>` → the owner, checked against the tokens table on every
  * request (one indexed lookup), so a revoked token stops working at once on every instance.
@@ -55,7 +60,12 @@ export function requestAuth(res: Response): RequestAuth {
  * line per reason a minute), because several clients show only "Failed to connect". The body
  * says the same to the client. The secret itself is never logged or echoed.
  */
-export function bearerAuth(tokens: TokenStore, logger: Logger): RequestHandler {
+export function bearerAuth(
+  tokens: TokenStore,
+  logger: Logger,
+  /** How a refusal is written: a JSON-RPC error for /mcp, plain JSON for the web viewer's API. */
+  refuse: (res: Response, status: number, message: string) => void = sendJsonRpcError,
+): RequestHandler {
   const refusals = new RefusalLog(logger);
   return async (req, res, next) => {
     const header = req.headers.authorization;
@@ -64,11 +74,11 @@ export function bearerAuth(tokens: TokenStore, logger: Logger): RequestHandler {
       res.setHeader('WWW-Authenticate', REALM);
       if (header === undefined) {
         refusals.refused(req, 'no_authorization_header');
-        sendJsonRpcError(res, 401, `authentication required: ${HOW_TO_SEND} ${HOW_TO_CREATE}`);
+        refuse(res, 401, `authentication required: ${HOW_TO_SEND} ${HOW_TO_CREATE}`);
       } else {
         const detail = malformedDetail(header);
         refusals.refused(req, 'malformed_authorization_header', detail);
-        sendJsonRpcError(res, 401, `malformed Authorization header (${detail}): ${HOW_TO_SEND} ${HOW_TO_CREATE}`);
+        refuse(res, 401, `malformed Authorization header (${detail}): ${HOW_TO_SEND} ${HOW_TO_CREATE}`);
       }
       return;
     }
@@ -79,7 +89,7 @@ export function bearerAuth(tokens: TokenStore, logger: Logger): RequestHandler {
         `${REALM}, error="invalid_token", error_description="unknown or revoked token"`,
       );
       refusals.refused(req, 'unknown_or_revoked_token');
-      sendJsonRpcError(
+      refuse(
         res,
         401,
         'invalid token: it is unknown or has been revoked (or was made for another database). ' +
@@ -97,7 +107,7 @@ export function bearerAuth(tokens: TokenStore, logger: Logger): RequestHandler {
           'WWW-Authenticate',
           `${REALM}, error="insufficient_scope", error_description="not a service token"`,
         );
-        sendJsonRpcError(
+        refuse(
           res,
           403,
           'X-Chat-History-Owner needs a service token (`token create --service`); this token acts only for its own owner',
@@ -106,12 +116,12 @@ export function bearerAuth(tokens: TokenStore, logger: Logger): RequestHandler {
       }
       const decoded = decodeOwnerHeader(Array.isArray(named) ? named.join(',') : named);
       if ('error' in decoded) {
-        sendJsonRpcError(res, 400, `X-Chat-History-Owner: ${decoded.error}`);
+        refuse(res, 400, `X-Chat-History-Owner: ${decoded.error}`);
         return;
       }
       const parsed = ownerSchema.safeParse(decoded.owner);
       if (!parsed.success) {
-        sendJsonRpcError(
+        refuse(
           res,
           400,
           `X-Chat-History-Owner: ${parsed.error.issues[0]!.message} (an owner name is 1 to 200 characters)`,

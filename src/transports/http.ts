@@ -13,10 +13,13 @@ import type { Logger } from '../logger.js';
 import { createServer, toolListVariant } from '../mcp/server.js';
 import { toolsFor } from '../mcp/tools/index.js';
 import type { ToolsetName } from '../mcp/toolsets.js';
-import { bearerAuth, type RequestAuth, requestAuth } from './http-auth.js';
+import { viewerRoutes } from '../viewer/index.js';
+import { viewerTokenAuth } from '../viewer/token-auth.js';
+import { actingKind, bearerAuth, type RequestAuth, requestAuth } from './http-auth.js';
 import { continueOnlyWhenRead, jsonBody } from './http-body.js';
 import { sendJsonRpcError } from './http-errors.js';
 import { hostProtection, isLoopback } from './http-host.js';
+import { listen, urlHost } from './http-listen.js';
 import { answerToolListFromCache } from './http-tool-list.js';
 import { refuseUnreadable } from './http-unreadable.js';
 import { InFlight } from './in-flight.js';
@@ -162,8 +165,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       'method not allowed: this server is stateless, POST JSON-RPC to /mcp (no SSE stream, no sessions)',
     );
   });
+  // The read-only web viewer at / (its API under /api), with the same tokens and owner rule.
+  app.use(viewerRoutes({ store, authenticate: viewerTokenAuth(tokens, logger), logger }));
   app.use((_req, res) =>
-    sendJsonRpcError(res, 404, 'not found: the MCP endpoint is POST /mcp, the health check GET /healthz'),
+    sendJsonRpcError(
+      res,
+      404,
+      'not found: the MCP endpoint is POST /mcp, the health check GET /healthz, the web viewer GET /',
+    ),
   );
   app.use(errorHandler(logger));
 
@@ -201,8 +210,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
 /** The audit trail's actor for a request: the token, and whether it acts for another owner. */
 function actorOf(auth: RequestAuth): Actor {
-  const kind = auth.service && auth.actingOwner !== auth.owner ? 'service' : 'token';
-  return { kind, id: auth.tokenId, ...(auth.name !== null && { name: auth.name }) };
+  return { kind: actingKind(auth), id: auth.tokenId, ...(auth.name !== null && { name: auth.name }) };
 }
 
 /** One line per request at debug: never a header value, so never a secret. */
@@ -237,28 +245,4 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       sendJsonRpcError(res, 500, 'internal error', -32603);
     }
   };
-}
-
-function listen(app: express.Express, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
-    server.once('listening', () => resolve(server));
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      const why =
-        err.code === 'EADDRINUSE'
-          ? 'the port is in use'
-          : err.code === 'EADDRNOTAVAIL'
-            ? 'no such local address'
-            : err.message;
-      reject(
-        new ConfigError(
-          `cannot listen on ${host}:${port}: ${why} (--host/--port, CHAT_HISTORY_HTTP_HOST/CHAT_HISTORY_HTTP_PORT)`,
-        ),
-      );
-    });
-  });
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

@@ -55,6 +55,8 @@ export async function forkConversation(s: Scope, raw: unknown): Promise<ForkView
       data: {
         messageCount: through,
         bytes,
+        forkedFrom: sourceId,
+        forkedThroughSeq: through,
         title: input.title ?? (source.title === null ? null : `${source.title} (fork)`),
       },
     });

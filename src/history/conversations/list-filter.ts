@@ -26,7 +26,8 @@ export async function conversationsMatching(
       : sql`AND (${order} < ${after.updatedAt} OR (${order} = ${after.updatedAt} AND id < ${after.id}))`;
   const like = s.dialect.likeIgnoringCase;
   const rows = await s.db.$queryRaw<RawConversation[]>`
-    SELECT id, key, title, metadata, message_count, created_at, updated_at, expires_at, deleted_at, purge_at
+    SELECT id, key, title, metadata, message_count, created_at, updated_at, expires_at, deleted_at, purge_at,
+      forked_from, forked_through_seq
     FROM conversations
     WHERE owner = ${s.owner} AND deleted_at ${filter.trash ? sql`IS NOT NULL` : sql`IS NULL`}
       AND (title ${like} ${pattern} ESCAPE '\\' OR ${filter.trash ? sql`trashed_key` : sql`key`} ${like} ${pattern} ESCAPE '\\')
@@ -45,6 +46,8 @@ export async function conversationsMatching(
     expiresAt: r.expires_at === null ? null : instant(r.expires_at),
     deletedAt: r.deleted_at === null ? null : instant(r.deleted_at),
     purgeAt: r.purge_at === null ? null : instant(r.purge_at),
+    forkedFrom: r.forked_from,
+    forkedThroughSeq: r.forked_through_seq === null ? null : int(r.forked_through_seq),
   }));
 }
 
@@ -59,6 +62,8 @@ interface RawConversation {
   expires_at: Date | string | null;
   deleted_at: Date | string | null;
   purge_at: Date | string | null;
+  forked_from: string | null;
+  forked_through_seq: number | bigint | null;
 }
 
 /** Make every character literal for `LIKE … ESCAPE '\'`. */

@@ -68,6 +68,10 @@ export const conversationView = z.object({
   expires_at: z.string().optional().describe('When retention moves it to the trash; absent: never.'),
   deleted_at: z.string().optional().describe('In the trash only: when it was deleted.'),
   purge_at: z.string().optional().describe('In the trash only: when it is deleted for good.'),
+  forked_from: z
+    .object({ conversation_id: z.string(), through_seq: z.int() })
+    .optional()
+    .describe('A fork only: the conversation whose messages 1..through_seq it copied.'),
 });
 export type ConversationView = z.infer<typeof conversationView>;
 

@@ -28,6 +28,8 @@ interface ConversationRow {
   expiresAt: Date | null;
   deletedAt: Date | null;
   purgeAt: Date | null;
+  forkedFrom: string | null;
+  forkedThroughSeq: number | null;
 }
 
 export function toConversationView(row: ConversationRow): ConversationView {
@@ -42,6 +44,9 @@ export function toConversationView(row: ConversationRow): ConversationView {
     ...(row.expiresAt !== null && { expires_at: row.expiresAt.toISOString() }),
     ...(row.deletedAt !== null && { deleted_at: row.deletedAt.toISOString() }),
     ...(row.purgeAt !== null && { purge_at: row.purgeAt.toISOString() }),
+    ...(row.forkedFrom !== null && {
+      forked_from: { conversation_id: row.forkedFrom, through_seq: row.forkedThroughSeq ?? 0 },
+    }),
   };
 }
 
