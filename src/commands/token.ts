@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import type { TokenInfo, TokenStore } from '../auth/tokens.js';
-import { type CliFlags, loadConfig } from '../config.js';
+import type { CliFlags } from '../config.js';
 import { createLogger } from '../logger.js';
-import { CommandError, runCommand } from './run-command.js';
+import { CommandError, commandConfig, runCommand } from './run-command.js';
 
 /**
  * `token create | list | revoke`: the bearer tokens of `serve --http`, kept in the same
@@ -49,8 +49,7 @@ export function tokenCommand(): Command {
 
 async function withTokens<T>(flags: CliFlags, body: (tokens: TokenStore) => Promise<T>): Promise<T> {
   // Quiet unless asked: a command's own output should not be buried in start-up logs.
-  const quiet = flags.logLevel === undefined && (process.env.LOG_LEVEL ?? '').trim() === '';
-  const config = loadConfig(quiet ? { ...flags, logLevel: 'warn' } : flags);
+  const config = commandConfig(flags);
   // Loaded when a token command runs, not when the program starts (cli.ts imports every command).
   const [{ openStore }, { TokenError, TokenStore }] = await Promise.all([
     import('../open-store.js'),

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { type CliFlags, describeDatabase, loadConfig } from '../config.js';
+import { type CliFlags, describeDatabase } from '../config.js';
 import { createLogger } from '../logger.js';
-import { CommandError, runCommand } from './run-command.js';
+import { CommandError, commandConfig, runCommand } from './run-command.js';
 
 interface ViewOptions {
   port?: string;
@@ -26,7 +26,7 @@ async function viewAction(flags: CliFlags, options: ViewOptions): Promise<void> 
   const port = Number(options.port ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CommandError('--port must be 0 to 65535');
   // Not the HTTP settings of `serve --http`: the viewer always stays on this machine.
-  const config = loadConfig({ ...flags, port: undefined, host: undefined });
+  const config = commandConfig({ ...flags, port: undefined, host: undefined });
   const logger = createLogger(config.logLevel);
   // Loaded only here: express and the viewer are no part of any other command's start.
   const [{ openStore }, { default: express }, { viewerRoutes }, { LocalSessions }, { hostProtection }, http] =
@@ -38,8 +38,9 @@ async function viewAction(flags: CliFlags, options: ViewOptions): Promise<void> 
       import('../transports/http-host.js'),
       import('../transports/http-listen.js'),
     ]);
-  // Read-only: the viewer changes nothing (a new or old file is brought up to date first).
-  const { store, close } = await openStore(config, logger, { readOnly: true, upgradeIfWritable: true });
+  // Opened as the server opens it (created and migrated if need be, so a first `view` shows an
+  // empty memory rather than an error); the viewer only reads, and runs no retention sweep.
+  const { store, close } = await openStore(config, logger);
   const sessions = new LocalSessions(config.owner);
   const app = express();
   app.disable('x-powered-by');
