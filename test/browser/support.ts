@@ -87,8 +87,10 @@ export interface ViewerFixture {
   server: RunningHttpCli;
   /** e.g. http://127.0.0.1:41234 — the viewer is at `${origin}/`. */
   origin: string;
-  tokens: { alice: string; bob: string; service: string };
+  tokens: { alice: string; bob: string; service: string; carol: string };
   seeded: Seeded;
+  /** Carol's: more conversations than one list page, and one longer than one page of messages. */
+  volume: Volume;
   browser: Browser;
   /** A fresh browser context (no storage shared with other tests); closed by close(). */
   newContext(options?: Parameters<Browser['newContext']>[0]): Promise<BrowserContext>;
@@ -123,6 +125,7 @@ export async function startViewerFixture(): Promise<ViewerFixture> {
       alice: createToken(target, ['--owner', 'alice', '--name', 'viewer-test']),
       bob: createToken(target, ['--owner', 'bob']),
       service: createToken(target, ['--owner', 'svc', '--name', 'viewer-service', '--service']),
+      carol: createToken(target, ['--owner', 'carol']),
     };
     server = await startHttpCli(target);
     const origin = new URL(server.url).origin;
@@ -133,6 +136,13 @@ export async function startViewerFixture(): Promise<ViewerFixture> {
     } finally {
       await alice.close();
     }
+    const carol = await connectHttp(server.url, tokens.carol);
+    let volume: Volume;
+    try {
+      volume = await seedVolume(carol);
+    } finally {
+      await carol.close();
+    }
     browser = await launchBrowser();
     const opened = browser;
     return {
@@ -141,6 +151,7 @@ export async function startViewerFixture(): Promise<ViewerFixture> {
       origin,
       tokens,
       seeded,
+      volume,
       browser,
       async newContext(options) {
         const context = await opened.newContext({ viewport: { width: 1200, height: 800 }, ...options });
@@ -267,6 +278,31 @@ async function seed(alice: Connected): Promise<Seeded> {
     forkThroughSeq,
     searchWord,
   };
+}
+
+export interface Volume {
+  /** How many conversations carol has (the viewer lists 50 a page). */
+  conversations: number;
+  /** A conversation of `bigCount` messages (the viewer loads 200 a request); message N says `Line N.` */
+  bigId: string;
+  bigCount: number;
+}
+
+async function seedVolume(carol: Connected): Promise<Volume> {
+  const conversations = 56;
+  for (let i = 1; i < conversations; i++) {
+    await carol.call('create_conversation', { title: `Note ${String(i).padStart(2, '0')}` });
+  }
+  const big = await carol.call('create_conversation', { title: 'A long chat', key: 'long-chat' });
+  const bigCount = 450;
+  for (let from = 1; from <= bigCount; from += 90) {
+    const messages = [];
+    for (let seq = from; seq < from + 90 && seq <= bigCount; seq++) {
+      messages.push({ role: seq % 2 === 1 ? 'user' : 'assistant', content: `Line ${seq}.` });
+    }
+    await carol.call('append_messages', { conversation_id: big.conversation.id, messages });
+  }
+  return { conversations, bigId: big.conversation.id, bigCount };
 }
 
 /** `chat-history-mcp export` of one conversation, as the operator would run it. */

@@ -271,6 +271,42 @@ describe('a transcript', () => {
   });
 });
 
+describe('more than one page', () => {
+  it('the list shows 50 conversations and "Load more" the rest, focus on the first new one', async () => {
+    const { page } = await newPage();
+    await signIn(page, f.tokens.carol);
+    expect(await listedIds(page)).toHaveLength(50);
+    const more = page.locator('#load-more');
+    expect(await more.isVisible()).toBe(true);
+    await more.click();
+    await expect.poll(async () => (await listedIds(page)).length).toBe(f.volume.conversations);
+    expect(new Set(await listedIds(page)).size).toBe(f.volume.conversations);
+    expect(await more.isVisible()).toBe(false);
+    const firstNew = await page.locator('#conversations [data-id]').nth(50).getAttribute('data-id');
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-id]')?.getAttribute('data-id'))).toBe(
+      firstNew,
+    );
+  });
+
+  it('a transcript longer than one request loads whole, in order, and #seq-N deep in it is scrolled to', async () => {
+    const { page } = await newPage();
+    await signIn(page, f.tokens.carol);
+    const deep = f.volume.bigCount - 30;
+    await openConversation(page, f.volume.bigId, `#seq-${deep}`);
+    await expect.poll(() => page.locator('#status').textContent()).toBe(`${f.volume.bigCount} messages loaded.`);
+    const seqs = await page
+      .locator('article.message')
+      .evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+    expect(seqs).toEqual(Array.from({ length: f.volume.bigCount }, (_, i) => i + 1));
+    expect(await page.locator(`article[data-seq="${deep}"] .content`).textContent()).toBe(`Line ${deep}.`);
+    const target = page.locator(`article[data-seq="${deep}"]`);
+    expect(await target.getAttribute('class')).toContain('target');
+    await expectScrolledTo(target);
+    expect(await page.locator('#progress').isVisible()).toBe(false);
+    await screenshot(page, 'long-transcript-deep-anchor', { fullPage: false });
+  });
+});
+
 describe('search', () => {
   it('finds messages with the match in <mark>, filters by role, and a hit opens the message in view', async () => {
     const { page, seen } = await newPage({ height: 600 });
