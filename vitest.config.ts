@@ -9,8 +9,9 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
  *   test/sqlite/      SQLite only: SQLite files, the CLI on a --db path,
  *                     the machine's sqlite3                               -> sqlite project
  *   test/postgresql/  PostgreSQL only: the test server                    -> postgresql project
- *   test/stress/, test/hostile/: slow runs with their own configs (`npm run test:stress`,
- *   `npm run test:hostile`: vitest.stress.config.ts, vitest.hostile.config.ts).
+ *   test/stress/, test/hostile/, test/browser/: runs with their own configs (`npm run test:stress`,
+ *   `npm run test:hostile`, `npm run test:browser`: vitest.stress.config.ts,
+ *   vitest.hostile.config.ts, vitest.browser.config.ts).
  *
  * A test file anywhere else is run by nothing: test/unit/layout.test.ts fails and names it.
  *

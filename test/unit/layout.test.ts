@@ -12,6 +12,7 @@ const FOLDERS: Record<string, string> = {
   postgresql: 'PostgreSQL only (postgresql project)',
   stress: 'npm run test:stress',
   hostile: 'npm run test:hostile',
+  browser: 'npm run test:browser (the web viewer in Chromium)',
 };
 
 const testFiles = (readdirSync('test', { recursive: true, encoding: 'utf8' }) as string[])
