@@ -16,12 +16,13 @@ import { connect, freshDatabase } from '../support/harness.js';
  * Issue 13 raised two: three tools the issue asks for (restore_conversation, list_audit_events,
  * get_usage: +357 tokens) and the trash filter and expires_at fields (+98): all tools 2,767 →
  * 3,222 tokens, tools/list 19,589 → 24,065 bytes. `--toolsets chat` stays at 1,027 (+28:
- * create_conversation's expires_at).
+ * create_conversation's expires_at). Issue 14's forked_from (output schemas only, no tokens)
+ * took tools/list to 24,877 bytes.
  */
 const BUDGET = {
   allTools: 3_400, // measured 3,222
   chat: 1_200, // measured 1,027
-  toolListBytes: 25_000, // measured 24,065
+  toolListBytes: 25_000, // measured 24,877
 };
 
 let database: Database;
