@@ -39,6 +39,24 @@ export function readMigrations(dir: string): Migration[] {
     });
 }
 
+/**
+ * Migrations edited after they shipped, with the checksums of their earlier texts. An edit is
+ * made only when it leaves the same schema behind (here: SQL that older SQLite can parse), so
+ * a database that applied an earlier text is up to date; its record is moved to the file's
+ * checksum instead of being warned about at every start.
+ */
+const EARLIER_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  // group_concat(… ORDER BY …) (SQLite 3.44) became an ordered subquery, so that the sqlite3
+  // CLI, Python and DB browsers can replay the migrations; 20261124000000 had already
+  // replaced those triggers in every database that applied the earlier text.
+  '20261122100000_search_fts': ['d0480e0c319f88db374de80f94bcdb52a044f7c675ee852419c517e93751a6fa'],
+};
+
+/** Whether `checksum` is an earlier text of the migration `name` (see EARLIER_TEXTS). */
+export function isEarlierText(name: string, checksum: string): boolean {
+  return EARLIER_TEXTS[name]?.includes(checksum) ?? false;
+}
+
 export function warnAboutUnknown(applied: Map<string, unknown>, local: Migration[], logger: Logger): void {
   const localNames = new Set(local.map((m) => m.name));
   const unknown = [...applied.keys()].filter((name) => !localNames.has(name));

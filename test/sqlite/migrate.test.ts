@@ -104,4 +104,38 @@ describe('migrations at start-up', () => {
       await conn.dispose();
     }
   });
+
+  it('takes a migration edited after it shipped as applied when the record holds its earlier text', async () => {
+    const path = join(tmp.dir, 'edited.db');
+    (await openTestDatabase(path)).close();
+    const name = '20261122100000_search_fts';
+    const earlier = 'd0480e0c319f88db374de80f94bcdb52a044f7c675ee852419c517e93751a6fa';
+    const other = 'e'.repeat(64);
+    const setChecksum = (checksum: string) => {
+      const db = new Database(path);
+      db.prepare('UPDATE _prisma_migrations SET checksum = ? WHERE migration_name = ?').run(checksum, name);
+      db.close();
+    };
+    const warnings: string[] = [];
+    const logger = {
+      ...silentLogger,
+      warn: (_o: unknown, msg: string) => void warnings.push(msg),
+    } as typeof silentLogger;
+    const conn = await new PrismaBetterSqlite3({ url: `file:${path}` }).connect();
+    try {
+      setChecksum(earlier);
+      expect(await applyMigrations(conn, sqliteMigrationsDir(), logger)).toEqual([]);
+      expect(warnings).toEqual([]);
+      const current = local.find((m) => m.name === name)!.checksum;
+      expect(current).not.toBe(earlier);
+      expect(migrationRows(path).find((r) => r.migration_name === name)!.checksum).toBe(current);
+      // Any other text is still an edit nobody vouched for: warned about, left as recorded.
+      setChecksum(other);
+      expect(await applyMigrations(conn, sqliteMigrationsDir(), logger)).toEqual([]);
+      expect(warnings).toEqual(['migration was edited after it was applied; not re-applied']);
+      expect(migrationRows(path).find((r) => r.migration_name === name)!.checksum).toBe(other);
+    } finally {
+      await conn.dispose();
+    }
+  });
 });

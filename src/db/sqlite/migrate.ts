@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { Logger } from '../../logger.js';
-import { type Migration, readMigrations, warnAboutUnknown } from '../migrations.js';
+import { isEarlierText, type Migration, readMigrations, warnAboutUnknown } from '../migrations.js';
 
 /**
  * Applies prisma/sqlite/migrations at start (see ../migrations.ts for why the server does this
@@ -52,7 +52,14 @@ export async function applyMigrations(conn: SqlDriverAdapter, dir: string, logge
   for (const migration of migrations) {
     const known = applied.get(migration.name);
     if (known) {
-      if (known.checksum !== migration.checksum) {
+      if (known.checksum === migration.checksum) continue;
+      if (isEarlierText(migration.name, known.checksum)) {
+        await conn.executeRaw({
+          sql: 'UPDATE "_prisma_migrations" SET checksum = ? WHERE migration_name = ? AND checksum = ?',
+          args: [migration.checksum, migration.name, known.checksum],
+          argTypes: [text, text, text],
+        });
+      } else {
         logger.warn({ migration: migration.name }, 'migration was edited after it was applied; not re-applied');
       }
       continue;

@@ -78,31 +78,38 @@ CREATE TRIGGER "conversations_fts_after_update_owner" AFTER UPDATE OF "owner" ON
     UPDATE "messages_fts_map" SET "owner" = new."owner" WHERE "conversation_id" = new."id";
 END;
 
+-- (The calls are ordered in a subquery: this file first used group_concat(… ORDER BY …), SQLite
+-- 3.44 syntax that the sqlite3 CLI, Python and DB browsers of older versions cannot parse; see
+-- EARLIER_TEXTS in src/db/migrations.ts.)
 -- Tool calls are stored after their message (they reference it): recompute the message's
 -- "calls" text whenever one is added, changed or removed. When the message itself is gone
 -- (cascade) the subquery finds no key and the UPDATE does nothing.
 CREATE TRIGGER "tool_calls_fts_after_insert" AFTER INSERT ON "tool_calls" BEGIN
     UPDATE "messages_fts"
-    SET "calls" = (SELECT group_concat("name" || ' ' || "arguments", ' ' ORDER BY "position")
-                   FROM "tool_calls" WHERE "message_id" = new."message_id")
+    SET "calls" = (SELECT group_concat("text", ' ') FROM (
+                       SELECT "name" || ' ' || "arguments" AS "text" FROM "tool_calls"
+                       WHERE "message_id" = new."message_id" ORDER BY "position"))
     WHERE rowid = (SELECT "fts_rowid" FROM "messages_fts_map" WHERE "message_id" = new."message_id");
 END;
 
 CREATE TRIGGER "tool_calls_fts_after_update" AFTER UPDATE ON "tool_calls" BEGIN
     UPDATE "messages_fts"
-    SET "calls" = (SELECT group_concat("name" || ' ' || "arguments", ' ' ORDER BY "position")
-                   FROM "tool_calls" WHERE "message_id" = old."message_id")
+    SET "calls" = (SELECT group_concat("text", ' ') FROM (
+                       SELECT "name" || ' ' || "arguments" AS "text" FROM "tool_calls"
+                       WHERE "message_id" = old."message_id" ORDER BY "position"))
     WHERE rowid = (SELECT "fts_rowid" FROM "messages_fts_map" WHERE "message_id" = old."message_id");
     UPDATE "messages_fts"
-    SET "calls" = (SELECT group_concat("name" || ' ' || "arguments", ' ' ORDER BY "position")
-                   FROM "tool_calls" WHERE "message_id" = new."message_id")
+    SET "calls" = (SELECT group_concat("text", ' ') FROM (
+                       SELECT "name" || ' ' || "arguments" AS "text" FROM "tool_calls"
+                       WHERE "message_id" = new."message_id" ORDER BY "position"))
     WHERE rowid = (SELECT "fts_rowid" FROM "messages_fts_map" WHERE "message_id" = new."message_id");
 END;
 
 CREATE TRIGGER "tool_calls_fts_after_delete" AFTER DELETE ON "tool_calls" BEGIN
     UPDATE "messages_fts"
-    SET "calls" = (SELECT group_concat("name" || ' ' || "arguments", ' ' ORDER BY "position")
-                   FROM "tool_calls" WHERE "message_id" = old."message_id")
+    SET "calls" = (SELECT group_concat("text", ' ') FROM (
+                       SELECT "name" || ' ' || "arguments" AS "text" FROM "tool_calls"
+                       WHERE "message_id" = old."message_id" ORDER BY "position"))
     WHERE rowid = (SELECT "fts_rowid" FROM "messages_fts_map" WHERE "message_id" = old."message_id");
 END;
 
@@ -113,6 +120,7 @@ FROM "messages" m JOIN "conversations" c ON c."id" = m."conversation_id"
 ORDER BY m."conversation_id", m."seq";
 INSERT INTO "messages_fts" (rowid, "content", "calls")
 SELECT k."fts_rowid", m."content",
-       (SELECT group_concat(t."name" || ' ' || t."arguments", ' ' ORDER BY t."position")
-        FROM "tool_calls" t WHERE t."message_id" = m."id")
+       (SELECT group_concat("text", ' ') FROM (
+            SELECT t."name" || ' ' || t."arguments" AS "text" FROM "tool_calls" t
+            WHERE t."message_id" = m."id" ORDER BY t."position"))
 FROM "messages_fts_map" k JOIN "messages" m ON m."id" = k."message_id";
