@@ -104,7 +104,7 @@ export function viewerApi(o: ViewerApiOptions): Router {
  */
 function text(req: Request, name: string): Record<string, unknown> {
   const v = req.query[name];
-  return typeof v === 'string' ? { [name]: v } : v === undefined ? {} : { [name]: v };
+  return v === undefined ? {} : { [name]: v };
 }
 function int(req: Request, name: string): Record<string, unknown> {
   const v = req.query[name];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { empty, join, sql } from '../../db/sql.js';
 import type { Sql } from '../../db/types.js';
 import type { ActorKind } from '../core/actor.js';
-import type { AuditOperation } from '../core/audit.js';
+import { AUDIT_SELECT, type AuditOperation, type AuditRow, smallestV7Id } from '../core/audit.js';
 import { decodeCursor, encodeCursor } from '../core/cursor.js';
 import { instant, int } from '../core/rows.js';
 import { parseInput } from '../core/validate.js';
@@ -29,53 +29,36 @@ export async function listAuditEvents(s: Scope, raw: unknown): Promise<AuditPage
   const limit = input.limit ?? AUDIT_PAGE.default;
   const before = input.cursor === undefined ? undefined : decodeCursor(input.cursor, cursorPayload)[0];
   const since = input.since === undefined ? undefined : new Date(input.since);
+  // The index range: the owner (and conversation), below the cursor, back to `since` (ids are
+  // time-ordered: smallestV7Id). The operation filter alone is tested row by row.
   const range = [
     sql`owner = ${s.owner}`,
     input.conversation_id !== undefined && sql`conversation_id = ${input.conversation_id}`,
     before !== undefined && sql`id < ${before}`,
+    since !== undefined && sql`id >= ${smallestV7Id(since)} AND at >= ${since}`,
   ].filter((c): c is Sql => c !== false);
   const where = join(range, ' AND ');
 
   // The window this call may examine: the next AUDIT_SCAN_MAX events of the range.
-  const [window] = await s.db.$queryRaw<
-    Array<{ end_id: string | null; oldest: Date | string | null; n: number | bigint }>
-  >`
-    SELECT MIN(id) AS end_id, MIN(at) AS oldest, COUNT(*) AS n
+  const [window] = await s.db.$queryRaw<Array<{ end_id: string | null; n: number | bigint }>>`
+    SELECT MIN(id) AS end_id, COUNT(*) AS n
     FROM (SELECT id, at FROM audit_events WHERE ${where} ORDER BY id DESC LIMIT ${AUDIT_SCAN_MAX}) w`;
   const endId = window?.end_id ?? null;
   if (endId === null) return { events: [], next_cursor: null };
 
   const rows = await s.db.$queryRaw<AuditRow[]>`
-    SELECT id, at, operation, conversation_id, actor_kind, actor_id, actor_name, first_seq, last_seq, messages, bytes, outcome
+    SELECT ${AUDIT_SELECT}
     FROM audit_events
     WHERE ${where} AND id >= ${endId}
       ${input.operation === undefined ? empty : sql`AND operation = ${input.operation}`}
-      ${since === undefined ? empty : sql`AND at >= ${since}`}
     ORDER BY id DESC
     LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit).map(toAuditEventView);
   const last = page.at(-1);
   if (rows.length > limit && last !== undefined) return { events: page, next_cursor: encodeCursor([last.id]) };
-  // The page ends inside the window. Older events remain only if the window was full, and they
-  // can match only if the window did not already reach back past `since` (ids follow time).
+  // The page ends inside the window: older events of the range remain only if it was full.
   const full = int(window!.n) === AUDIT_SCAN_MAX;
-  const pastSince = since !== undefined && window!.oldest !== null && instant(window!.oldest) < since;
-  return { events: page, next_cursor: full && !pastSince ? encodeCursor([endId]) : null };
-}
-
-interface AuditRow {
-  id: string;
-  at: Date | string;
-  operation: string;
-  conversation_id: string | null;
-  actor_kind: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  first_seq: number | bigint | null;
-  last_seq: number | bigint | null;
-  messages: number | bigint | null;
-  bytes: number | bigint | null;
-  outcome: string;
+  return { events: page, next_cursor: full ? encodeCursor([endId]) : null };
 }
 
 export function toAuditEventView(r: AuditRow): AuditEventView {

@@ -84,3 +84,34 @@ export async function recordEvent(
 ): Promise<void> {
   await tx.$executeRaw`INSERT INTO audit_events ${AUDIT_COLUMNS} VALUES (${auditValues(owner, actor, at, e)})`;
 }
+
+/** The columns of an audit_events row as the readers select them (AuditRow). */
+export const AUDIT_SELECT = sql`id, at, owner, actor_kind, actor_id, actor_name, operation, conversation_id,
+  first_seq, last_seq, messages, bytes, outcome`;
+
+/** An audit_events row as raw queries give it (integers may be BigInt, times Date or text). */
+export interface AuditRow {
+  id: string;
+  at: Date | string;
+  owner: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  operation: string;
+  conversation_id: string | null;
+  first_seq: number | bigint | null;
+  last_seq: number | bigint | null;
+  messages: number | bigint | null;
+  bytes: number | bigint | null;
+  outcome: string;
+}
+
+/**
+ * The smallest UUID v7 of the millisecond `at`: its 48-bit timestamp, then zeros. Event ids
+ * are v7, so `id >= smallestV7Id(t)` bounds an index range by time; `at >= t` is checked too,
+ * because an event's id is made a moment after its `at`.
+ */
+export function smallestV7Id(at: Date): string {
+  const hex = Math.max(0, at.getTime()).toString(16).padStart(12, '0').slice(-12);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}

@@ -1,4 +1,5 @@
 import { empty, sql } from '../../db/sql.js';
+import { AUDIT_SELECT, type AuditRow, smallestV7Id } from '../core/audit.js';
 import { instant, int } from '../core/rows.js';
 import type { MaintenanceContext } from './context.js';
 
@@ -37,15 +38,12 @@ export interface AuditPage {
 
 /**
  * Events oldest first, one page. Ids are UUID v7, so their order is the order of time, and a
- * page is one range of an index: the primary key, or (owner, id) for one owner. `since` also
- * becomes an id bound (the smallest v7 id of that millisecond) so that it narrows the range
- * instead of filtering a scan; `at` is checked too, because an event's id is made a moment
- * after its `at`.
+ * page is one range of an index: the primary key, or (owner, id) for one owner; `since` narrows
+ * the range (smallestV7Id) instead of filtering a scan.
  */
 export async function readAudit(ctx: MaintenanceContext, q: AuditQuery): Promise<AuditPage> {
   const rows = await ctx.db.$queryRaw<AuditRow[]>`
-    SELECT id, at, owner, actor_kind, actor_id, actor_name, operation, conversation_id,
-           first_seq, last_seq, messages, bytes, outcome
+    SELECT ${AUDIT_SELECT}
     FROM audit_events
     WHERE ${q.owner === undefined ? sql`1 = 1` : sql`owner = ${q.owner}`}
       ${q.after === undefined ? empty : sql`AND id > ${q.after}`}
@@ -53,28 +51,6 @@ export async function readAudit(ctx: MaintenanceContext, q: AuditQuery): Promise
     ORDER BY id LIMIT ${q.limit + 1}`;
   const events = rows.slice(0, q.limit).map(toRecord);
   return { events, next: rows.length > q.limit ? events.at(-1)!.id : null };
-}
-
-/** The smallest UUID v7 of the millisecond `at`: its 48-bit timestamp, then zeros. */
-export function smallestV7Id(at: Date): string {
-  const hex = Math.max(0, at.getTime()).toString(16).padStart(12, '0').slice(-12);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
-}
-
-interface AuditRow {
-  id: string;
-  at: Date | string;
-  owner: string;
-  actor_kind: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  operation: string;
-  conversation_id: string | null;
-  first_seq: number | bigint | null;
-  last_seq: number | bigint | null;
-  messages: number | bigint | null;
-  bytes: number | bigint | null;
-  outcome: string;
 }
 
 function toRecord(r: AuditRow): AuditEventRecord {
